@@ -131,7 +131,7 @@ public record ExitRule(Kind kind, float threshold) {
                 return absoluteEntropy(value);
             case "patience":
             case "pabee":
-                return patience((int) value);
+                return new ExitRule(Kind.PATIENCE, value);
             default:
                 throw new IllegalArgumentException(
                         "exit rule '" + spec + "': unknown kind '" + name + "' (reduction, entropy, patience, none)");
