@@ -1,13 +1,105 @@
 package dev.beex.pipeline.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.model.data.DatasetReader;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.engine.EngineBenchmark;
+import dev.beex.model.exit.ExitRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the owner of this command; fails loudly until then.
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures the inference engine's throughput and latency.")
+/** {@code beex bench}: texts/s and latency of the binary engine (early exit, full depth) against the float path. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the inference engine on the texts of a data file, one thread, batch 1, in one",
+            "process after warm-up: (a) the bit-packed engine with the exit rule, (b) the same at full depth,",
+            "(c) the same network with its ±alpha weights in dense float kernels at full depth. Prints texts/s,",
+            "p50/p99 latency per text (tokenization included), the speedups, and parity mismatches of (a)",
+            "against the training-path forward."})
 public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model artifact file.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Data file (.jsonl, .csv, .tsv, optionally .gz); labels are not used.")
+    Path data;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
+    boolean json;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5", description = "Warm-up per path (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured time per path (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--limit", description = "Use only the first N texts.")
+    Integer limit;
+
+    @Option(names = "--exit-rule", description = "Override the model's exit rule for (a): reduction:<delta>, entropy:<max>, patience:<n> or none.")
+    String exitRule;
+
     @Override
-    public Integer call() {
-        throw new UserException("'bench' is not implemented yet");
+    public Integer call() throws IOException {
+        if (!(seconds > 0) || !(warmupSeconds >= 0)) {
+            throw new UserException("--seconds must be > 0 and --warmup-seconds >= 0");
+        }
+        if (limit != null && limit < 1) {
+            throw new UserException("--limit must be >= 1");
+        }
+        if (!Files.isRegularFile(model)) {
+            throw new UserException("model file not found: " + model);
+        }
+        ModelArtifact artifact;
+        try {
+            artifact = ModelArtifact.read(model);
+        } catch (IOException e) {
+            throw new UserException(model + ": not a valid model artifact: " + e.getMessage(), e);
+        }
+        ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
+        List<LabeledText> records;
+        try {
+            records = DatasetReader.read(data);
+        } catch (NoSuchFileException e) {
+            throw new UserException("data file not found: " + data, e);
+        } catch (IOException e) {
+            throw new UserException(e.getMessage(), e);
+        }
+        List<String> texts = records.stream().map(LabeledText::text).limit(limit == null ? Long.MAX_VALUE : limit).toList();
+        if (texts.isEmpty()) {
+            throw new UserException(data + ": no records");
+        }
+        EngineBenchmark.Result r = EngineBenchmark.run(artifact, rule, texts, warmupSeconds, seconds);
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "model      %s (%s, sha256 %s...)%n", model, artifact.config(), artifact.sha256().substring(0, 12));
+        System.out.printf(Locale.ROOT, "data       %s: %d texts, %.1f tokens per text%n", data, r.texts(), r.meanTokens());
+        System.out.printf(Locale.ROOT, "one thread, batch 1, warm-up %.0f s, %.0f s measured per path%n", warmupSeconds, seconds);
+        System.out.printf(Locale.ROOT, "%-34s %12s %14s %10s %10s %12s%n", "path", "texts/s", "texts/cpu-s", "p50 us",
+                "p99 us", "mean blocks");
+        for (EngineBenchmark.Run run : List.of(r.binary(), r.fullDepth(), r.floatPath())) {
+            String label = switch (run.name()) {
+                case "binary" -> "(a) binary, exit rule " + r.rule();
+                case "fullDepth" -> "(b) binary, full depth";
+                default -> "(c) float, full depth";
+            };
+            System.out.printf(Locale.ROOT, "%-34s %12.1f %14.1f %10.1f %10.1f %12.2f%n", label, run.textsPerSecond(),
+                    run.cpuTextsPerSecond(), run.p50Micros(), run.p99Micros(), run.meanBlocks());
+        }
+        System.out.printf(Locale.ROOT, "speedup (a)/(c) %.2fx   (a)/(b) %.2fx   (b)/(c) %.2fx%n",
+                r.speedupVsFloat(), r.speedupVsFullDepth(), r.fullDepthSpeedupVsFloat());
+        System.out.printf(Locale.ROOT, "speedup in CPU time (a)/(c) %.2fx%n",
+                r.binary().cpuTextsPerSecond() / r.floatPath().cpuTextsPerSecond());
+        System.out.printf(Locale.ROOT, "parity     %d label and %d exit-block mismatches of (a) vs the training-path forward%n",
+                r.parityMismatches(), r.exitMismatches());
+        return 0;
     }
 }

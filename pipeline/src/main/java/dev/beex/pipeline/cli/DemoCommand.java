@@ -1,13 +1,42 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.pipeline.demo.Demo;
+import dev.beex.pipeline.demo.DemoSummary;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the owner of this command; fails loudly until then.
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Runs everything locally: embedded Kafka, Flink, a model and real data.")
+/** Everything on one machine with nothing installed: Kafka, Flink, the bundled models, real data. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs everything locally: an in-process Kafka broker and Flink MiniCluster (127.0.0.1),",
+            "the bundled spam model v1, the real spam test split streamed through with a few malformed",
+            "records, model v2 published mid-stream; prints live progress and a summary. Stops by itself."})
 public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "200", description = "Records per second (default 200).")
+    int rate;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink subtasks = text partitions (default 2).")
+    int parallelism;
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "110", description = "Stop after this long, complete or not (default 110).")
+    int timeLimit;
+
     @Override
-    public Integer call() {
-        throw new UserException("'demo' is not implemented yet");
+    public Integer call() throws Exception {
+        if (rate < 1 || parallelism < 1 || timeLimit < 10) {
+            throw new UserException("--rate and --parallelism must be >= 1 and --time-limit >= 10");
+        }
+        DemoSummary summary = new Demo(new Demo.Options(rate, Duration.ofSeconds(timeLimit), parallelism), System.err).run();
+        if (json) {
+            System.out.println(summary.toJson());
+        } else {
+            summary.print(System.out);
+        }
+        return summary.complete() ? 0 : 3;
     }
 }

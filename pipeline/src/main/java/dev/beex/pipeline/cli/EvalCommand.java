@@ -1,13 +1,82 @@
 package dev.beex.pipeline.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.model.data.DatasetReader;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.eval.EvalPlot;
+import dev.beex.model.eval.EvalReport;
+import dev.beex.model.eval.Evaluator;
+import dev.beex.model.exit.ExitRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the owner of this command; fails loudly until then.
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluates a model artifact on labeled data.")
+/** {@code beex eval}: accuracy, macro-F1, per-exit accuracy, the δ sweep, FLOPs saved and model size. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluates a model artifact on labeled data (.jsonl, .csv, .tsv, optionally .gz):",
+            "accuracy and macro-F1 with the exit rule and at full depth, every exit's accuracy, the",
+            "exit-threshold sweep, mean blocks run, FLOPs saved, hard examples and model size."})
 public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model artifact file.")
+    Path model;
+
+    @Option(names = "--data", required = true, description = "Labeled data file.")
+    Path data;
+
+    @Option(names = "--exit-rule", description = "Override the model's exit rule: reduction:<delta>, entropy:<max>, patience:<n> or none.")
+    String exitRule;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
+    boolean json;
+
+    @Option(names = "--plot", description = "Also draw accuracy against FLOPs saved over the sweep (PNG).")
+    Path plot;
+
+    @Option(names = "--threads", description = "Scoring threads (default: all cores).")
+    Integer threads;
+
     @Override
-    public Integer call() {
-        throw new UserException("'eval' is not implemented yet");
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(model)) {
+            throw new UserException("model file not found: " + model);
+        }
+        ModelArtifact artifact;
+        try {
+            artifact = ModelArtifact.read(model);
+        } catch (IOException e) {
+            throw new UserException(model + ": not a valid model artifact: " + e.getMessage(), e);
+        }
+        ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
+        List<LabeledText> records;
+        try {
+            records = DatasetReader.read(data);
+        } catch (IOException e) {
+            throw new UserException(e instanceof java.nio.file.NoSuchFileException ? "data file not found: " + data : e.getMessage(), e);
+        }
+        if (records.isEmpty()) {
+            throw new UserException(data + ": no records");
+        }
+        Evaluator evaluator = threads == null ? new Evaluator() : new Evaluator(threads);
+        EvalReport report = evaluator.evaluate(artifact, records, rule);
+        if (plot != null) {
+            EvalPlot.write(report, model.getFileName() + " on " + data.getFileName(), plot);
+        }
+        if (json) {
+            System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson()));
+        } else {
+            System.out.println("model              " + model + " (sha256 " + artifact.sha256().substring(0, 12) + "...)");
+            System.out.println("data               " + data);
+            System.out.print(report.toText());
+            if (plot != null) {
+                System.out.println("plot               " + plot);
+            }
+        }
+        return 0;
     }
 }

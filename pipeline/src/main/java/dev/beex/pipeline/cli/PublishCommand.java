@@ -1,13 +1,118 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.model.artifact.ArtifactSignature;
+import dev.beex.model.artifact.InvalidArtifactException;
+import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.operators.ModelUpdates;
+import dev.beex.pipeline.job.JobConfig;
+import dev.beex.pipeline.kafka.ControlProducer;
+import dev.beex.schemas.ModelUpdate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the owner of this command; fails loudly until then.
-@Command(name = "publish", mixinStandardHelpOptions = true, description = "Publishes a model update to the control topic.")
+/** Sends a model (inline) or a rollback to the control topic of a running job. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Publishes a model update to the control topic.",
+            "The job checks hash, signature (when it trusts keys), structure and self-tests before it serves the model."})
 public final class PublishCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions connection = new ConfigOptions();
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Model artifact (.beex) to deploy.")
+    Path model;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "Control topic (default beex.control, or the config's).")
+    String topic;
+
+    @Option(names = "--version", paramLabel = "N",
+            description = "Version to deploy; must exceed every version the job accepted (default: now, in epoch seconds). "
+                    + "With --rollback: the retained version to restore (default 0 = the one before the active).")
+    Long version;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: the file name without .beex).")
+    String name;
+
+    @Option(names = "--sign-key", paramLabel = "FILE", description = "Ed25519 private key (PKCS#8) to sign the artifact with.")
+    Path signKey;
+
+    @Option(names = "--exit-rule", paramLabel = "RULE",
+            description = "Exit rule for this version instead of the artifact's: reduction:D, entropy:S, patience:N or none.")
+    String exitRule;
+
+    @Option(names = "--rollback", description = "Roll back to a retained version instead of deploying.")
+    boolean rollback;
+
     @Override
     public Integer call() {
-        throw new UserException("'publish' is not implemented yet");
+        Map<String, String> overrides = new HashMap<>();
+        if (topic != null) {
+            overrides.put(JobConfig.TOPIC_CONTROL, topic);
+        }
+        JobConfig config = connection.resolve(overrides);
+        ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
+        RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
+        System.out.printf("published %s %s v%d to %s-%d@%d (%s)%n", update.getAction().name().toLowerCase(),
+                update.getModelName(), update.getVersion(), where.topic(), where.partition(), where.offset(),
+                config.bootstrapServers());
+        return 0;
+    }
+
+    private ModelUpdate rollbackUpdate() {
+        if (model != null) {
+            throw new UserException("--rollback takes no --model (it restores a version the job retained)");
+        }
+        if (name == null) {
+            throw new UserException("--rollback needs --name (the model to roll back)");
+        }
+        return ModelUpdates.rollback(name, version == null ? 0 : version);
+    }
+
+    private ModelUpdate deployUpdate() {
+        if (model == null) {
+            throw new UserException("missing --model FILE (or --rollback)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(model);
+        } catch (NoSuchFileException e) {
+            throw new UserException("model file not found: " + model);
+        } catch (IOException e) {
+            throw new UserException("cannot read model " + model + ": " + e.getMessage());
+        }
+        try {
+            // Refuse locally what the job would reject anyway: a broken file is a user error here.
+            ModelArtifact.fromBytes(bytes).verifySelfTests();
+        } catch (InvalidArtifactException e) {
+            throw new UserException(model + ": not a valid model artifact: " + e.getMessage());
+        }
+        byte[] signature = null;
+        if (signKey != null) {
+            PrivateKey key;
+            try {
+                key = ArtifactSignature.readPrivateKey(signKey);
+            } catch (NoSuchFileException e) {
+                throw new UserException("signing key not found: " + signKey);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UserException("signing key " + signKey + ": " + e.getMessage());
+            }
+            signature = ArtifactSignature.sign(bytes, key);
+        }
+        String modelName = name != null ? name : model.getFileName().toString().replaceFirst("\\.beex$", "");
+        long v = version != null ? version : System.currentTimeMillis() / 1000;
+        if (v < 1) {
+            throw new UserException("--version must be >= 1, got " + v);
+        }
+        return ModelUpdates.deploy(modelName, v, bytes, signature, exitRule);
     }
 }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Starts a Flink session cluster (one JobManager, $TASKMANAGERS TaskManagers) from Maven jars, all
+# on 127.0.0.1, as flink-dist's scripts would: resource flags from BashJavaUtils, one process each,
+# each with its own java.io.tmpdir. Web UI / REST: http://127.0.0.1:8081
+#   deploy/flink/start-cluster.sh && deploy/flink/submit.sh pipeline/target/beex-cluster.jar --config job.properties
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dir="${BEEX_FLINK_DIR:-$here/run}"
+tms="${TASKMANAGERS:-1}"
+mkdir -p "$dir/conf" "$dir/log"
+if [ ! -s "$dir/classpath" ]; then
+  echo "flink: resolving the cluster's jars with Maven..."
+  mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$dir/classpath"
+fi
+cp="$(cat "$dir/classpath")"
+cp "$here/conf/config.yaml" "$here/conf/log4j.properties" "$dir/conf/"
+opens="$(sed -n 's/^env.java.opts.all: //p' "$dir/conf/config.yaml")"
+
+# Line 1 of the result: JVM memory flags; line 2: -D dynamic properties the process must get.
+params() {
+  java -cp "$cp" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$dir/conf" 2>/dev/null \
+    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+}
+start() { # name, class, jvm flags, dynamic properties
+  local name="$1" class="$2" jvm="$3" dyn="$4"
+  mkdir -p "$dir/tmp-$name"
+  # shellcheck disable=SC2086
+  nohup java $jvm $opens -Djava.io.tmpdir="$dir/tmp-$name" -Dlog.file="$dir/log/$name.log" \
+    -Dlog4j.configurationFile="$dir/conf/log4j.properties" -cp "$cp" "$class" --configDir "$dir/conf" $dyn \
+    >"$dir/log/$name.out" 2>&1 &
+  echo $! > "$dir/$name.pid"
+  echo "flink: started $name (pid $!)"
+}
+
+mapfile -t jm < <(params GET_JM_RESOURCE_PARAMS)
+start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "${jm[0]}" "${jm[1]:-}"
+mapfile -t tm < <(params GET_TM_RESOURCE_PARAMS)
+for i in $(seq 1 "$tms"); do
+  start "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" "${tm[1]:-}"
+done
+
+for _ in $(seq 1 120); do
+  if curl -sf http://127.0.0.1:8081/taskmanagers 2>/dev/null | grep -q '"id"'; then
+    echo "flink: up, REST and web UI at http://127.0.0.1:8081 ($tms TaskManager(s))"; exit 0
+  fi
+  sleep 1
+done
+echo "flink: no TaskManager registered after 120 s; see $dir/log" >&2; exit 1

@@ -1,0 +1,71 @@
+package dev.beex.model.engine;
+
+/**
+ * The one place where the bit conventions of the engine and the artifact are defined.
+ *
+ * <ul>
+ *   <li><b>Value of a bit.</b> Bit {@code 0} means {@code +1}, bit {@code 1} means {@code −1}
+ *       (as Larq). {@code sign(v) = +1 if v >= 0} (zero is positive, see model/README.md), so the
+ *       bit of {@code v} is {@code !(v >= 0)}.</li>
+ *   <li><b>Order.</b> Element {@code k} of a row of length {@code K} is bit {@code k & 63}
+ *       (least significant first) of word {@code k >>> 6}; a row takes
+ *       {@link #words(int) words(K)} = ⌈K/64⌉ longs and rows are stored one after another
+ *       ({@code row r} starts at word {@code r·words(K)}).</li>
+ *   <li><b>Padding.</b> The unused high bits of a row's last word are 0 in both weights and
+ *       activations, so they XOR to 0 and never count. The ±1 dot product of two rows is then
+ *       {@code K − 2·popcount(x XOR w)} with the true length {@code K}.</li>
+ * </ul>
+ */
+public final class BitPacking {
+    private BitPacking() {
+    }
+
+    /** Longs per packed row of {@code length} elements. */
+    public static int words(int length) {
+        return (length + 63) >>> 6;
+    }
+
+    /** 1 when {@code v} binarizes to −1, else 0. */
+    public static long bit(float v) {
+        return v >= 0f ? 0L : 1L;
+    }
+
+    /** ±1 of element {@code k} of the row starting at word {@code offset}. */
+    public static int signAt(long[] bits, int offset, int k) {
+        return (int) (1 - 2 * ((bits[offset + (k >>> 6)] >>> (k & 63)) & 1L));
+    }
+
+    /**
+     * Packs {@code sign(src[from + k] − shift)} for {@code k < length} into
+     * {@code dst[dstOffset .. dstOffset + words(length))}, padding bits 0.
+     */
+    public static void pack(float[] src, int from, int length, float shift, long[] dst, int dstOffset) {
+        int full = length >>> 6;
+        int k = from;
+        for (int w = 0; w < full; w++) {
+            long word = 0L;
+            for (int b = 0; b < 64; b++) {
+                word |= bit(src[k++] - shift) << b;
+            }
+            dst[dstOffset + w] = word;
+        }
+        int rest = length & 63;
+        if (rest != 0) {
+            long word = 0L;
+            for (int b = 0; b < rest; b++) {
+                word |= bit(src[k++] - shift) << b;
+            }
+            dst[dstOffset + full] = word;
+        }
+    }
+
+    /** {@code Σ_k a_k·b_k} of two packed ±1 rows of {@code length} elements. */
+    public static int dot(long[] a, int aOffset, long[] b, int bOffset, int length) {
+        int words = words(length);
+        int differ = 0;
+        for (int w = 0; w < words; w++) {
+            differ += Long.bitCount(a[aOffset + w] ^ b[bOffset + w]);
+        }
+        return length - 2 * differ;
+    }
+}

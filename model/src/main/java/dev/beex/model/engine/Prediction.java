@@ -1,0 +1,39 @@
+package dev.beex.model.engine;
+
+import java.util.Arrays;
+
+/**
+ * The answer for one record.
+ *
+ * @param labelIndex     index into the model's labels of the predicted class
+ * @param label          the predicted class name
+ * @param confidence     probability of the predicted class at the exit taken
+ * @param probabilities  softmax of the exit taken, one entry per label
+ * @param exitBlock      1-based block after which the record left
+ * @param blocks         blocks of the model
+ * @param hard           true when the record reached the last block ({@code exitBlock == blocks})
+ * @param exitEntropies  normalized entropies of exits 1..exitBlock (length {@code exitBlock})
+ */
+public record Prediction(int labelIndex, String label, float confidence, float[] probabilities,
+                         int exitBlock, int blocks, boolean hard, float[] exitEntropies) {
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prediction p && p.labelIndex == labelIndex && p.label.equals(label)
+                && Float.compare(p.confidence, confidence) == 0 && Arrays.equals(p.probabilities, probabilities)
+                && p.exitBlock == exitBlock && p.blocks == blocks && p.hard == hard
+                && Arrays.equals(p.exitEntropies, exitEntropies);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * labelIndex + exitBlock) + Arrays.hashCode(probabilities);
+    }
+
+    @Override
+    public String toString() {
+        return "Prediction[" + label + " p=" + confidence + " exit=" + exitBlock + "/" + blocks
+                + (hard ? " hard" : "") + " probs=" + Arrays.toString(probabilities)
+                + " entropies=" + Arrays.toString(exitEntropies) + "]";
+    }
+}

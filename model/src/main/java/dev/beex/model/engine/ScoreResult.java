@@ -1,0 +1,45 @@
+package dev.beex.model.engine;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reusable, mutable result of {@link InferenceEngine#score(String, ScoreResult)}: scoring into
+ * the same instance again allocates nothing. Arrays are sized for the model once.
+ */
+public final class ScoreResult {
+    /** Index of the predicted label. */
+    public int labelIndex;
+    /** Probability of the predicted label at the exit taken. */
+    public float confidence;
+    /** Softmax of the exit taken ({@code numLabels} entries). */
+    public final float[] probabilities;
+    /** 1-based block after which the record left. */
+    public int exitBlock;
+    /** Blocks of the model. */
+    public final int blocks;
+    /** Normalized entropy of each exit computed; entries {@code [0, exitBlock)} are valid. */
+    public final float[] exitEntropies;
+    /** Argmax label of each exit computed; entries {@code [0, exitBlock)} are valid. */
+    public final int[] exitLabels;
+    /** Tokens the text was encoded to. */
+    public int tokens;
+
+    public ScoreResult(int numLabels, int blocks) {
+        this.probabilities = new float[numLabels];
+        this.blocks = blocks;
+        this.exitEntropies = new float[blocks];
+        this.exitLabels = new int[blocks];
+    }
+
+    /** True when the record reached the last block (a hard example). */
+    public boolean hard() {
+        return exitBlock == blocks;
+    }
+
+    /** An immutable copy (allocates). */
+    public Prediction toPrediction(List<String> labels) {
+        return new Prediction(labelIndex, labels.get(labelIndex), confidence, probabilities.clone(),
+                exitBlock, blocks, hard(), Arrays.copyOf(exitEntropies, exitBlock));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.beex.model.eval;
+
+import dev.beex.model.BlockParams;
+import dev.beex.model.ModelConfig;
+import dev.beex.model.Precision;
+
+/**
+ * Analytic FLOPs of one forward pass (model/README.md) for a {@link ModelConfig} and a record
+ * of n tokens. Conventions, so numbers are comparable with the BNN literature:
+ * <ul>
+ *   <li>every float add, subtract, multiply, divide, compare-free transcendental (exp, tanh,
+ *       log, sqrt) is 1 FLOP; a multiply-add is 2;</li>
+ *   <li>a binary dot product of length K (XNOR/XOR + popcount over ⌈K/64⌉ words) is
+ *       {@code K/64} FLOPs: Bi-Real Net's convention, FLOPs = BOPs/64 + float FLOPs;</li>
+ *   <li>binarized linear K→O, per token: {@code O·K/64} (dots) + {@code 3·O} (α·β·s and the bias)
+ *       + {@code K+1} (β = mean|x−c|) + {@code K} more when the input is shifted (c ≠ 0, G2);</li>
+ *   <li>float linear K→O, per token: {@code 2·K·O + O};</li>
+ *   <li>attention over n tokens: scores {@code 2·n²·d}, scale {@code H·n²}, softmax
+ *       {@code 4·H·n²} (subtract max, exp, sum, divide), weighted sum {@code 2·n²·d};</li>
+ *   <li>LayerNorm {@code 8·d} per token (mean d, variance 3d, normalize and affine 4d); residual
+ *       add d; sigmoid and tanh 4 per element; gate product d;</li>
+ *   <li>embedding {@code 2·d} per token (α·sign(E) + P; float: d for the add);</li>
+ *   <li>exit head: mean pool {@code n·d + d}, linear {@code 2·d·C + C}, softmax {@code 4·C},
+ *       normalized entropy {@code 3·C + 1}; every block that runs pays for its exit.</li>
+ * </ul>
+ * Comparisons, sign extraction and bit packing are not counted (as in the papers compared with).
+ */
+public final class FlopCounter {
+    private static final int SOFTMAX_PER_ELEMENT = 4;
+    private static final int ACTIVATION_PER_ELEMENT = 4;
+    private static final int LAYER_NORM_PER_ELEMENT = 8;
+
+    private final ModelConfig config;
+
+    public FlopCounter(ModelConfig config) {
+        this.config = config;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The same architecture at float32: the baseline of the paper's FLOP comparison. */
+    public FlopCounter floatBaseline() {
+        return new FlopCounter(new ModelConfig(config.dim(), config.heads(), config.blocks(), config.slfnHidden(),
+                config.maxTokens(), config.vocabSize(), config.numLabels(), Precision.FLOAT));
+    }
+
+    /** One linear layer, one token. */
+    public double linear(int in, int out, boolean shiftedInput) {
+        if (!config.binary()) {
+            return 2.0 * in * out + out;
+        }
+        double dots = (double) out * in / 64.0;
+        double scale = 3.0 * out;
+        double beta = in + 1.0 + (shiftedInput ? in : 0);
+        return dots + scale + beta;
+    }
+
+    /** Token plus position embedding of n tokens. */
+    public double embedding(int n) {
+        return (config.binary() ? 2.0 : 1.0) * n * config.dim();
+    }
+
+    /** Multi-head attention scores, softmax and weighted sum (no projections). */
+    public double attention(int n) {
+        double nn = (double) n * n;
+        int d = config.dim(), h = config.heads();
+        return 2 * nn * d + h * nn + SOFTMAX_PER_ELEMENT * h * nn + 2 * nn * d;
+    }
+
+    /** One block over n tokens. */
+    public double block(int n) {
+        int d = config.dim(), hid = config.slfnHidden();
+        double perToken = 4 * linear(d, d, false)                 // Q, K, V, O
+                + d + LAYER_NORM_PER_ELEMENT * d                 // residual + LN1
+                + linear(d, hid, false) + ACTIVATION_PER_ELEMENT * hid                 // G1, sigmoid
+                + linear(hid, d, BlockParams.GATE_ACT_SHIFT != 0f)                     // G2 (input around 0.5)
+                + linear(d, hid, false) + ACTIVATION_PER_ELEMENT * hid                 // F1, tanh
+                + linear(hid, d, false)                                                // F2
+                + d + d + LAYER_NORM_PER_ELEMENT * d;            // g ⊙ f, residual, LN2
+        return n * perToken + attention(n);
+    }
+
+    /** Pooling, exit linear, softmax and entropy after one block. */
+    public double exitHead(int n) {
+        int d = config.dim(), c = config.numLabels();
+        return (double) n * d + d + 2.0 * d * c + c + SOFTMAX_PER_ELEMENT * c + 3.0 * c + 1;
+    }
+
+    /** A record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with its exit. */
+    public double record(int n, int blocksRun) {
+        if (blocksRun < 1 || blocksRun > config.blocks()) {
+            throw new IllegalArgumentException("blocksRun " + blocksRun + " outside [1, " + config.blocks() + "]");
+        }
+        return embedding(n) + blocksRun * (block(n) + exitHead(n));
+    }
+
+    /** A record of n tokens through every block. */
+    public double fullDepth(int n) {
+        return record(n, config.blocks());
+    }
+}

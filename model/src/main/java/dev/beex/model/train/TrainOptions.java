@@ -1,0 +1,164 @@
+package dev.beex.model.train;
+
+import dev.beex.model.ModelConfig;
+import dev.beex.model.Precision;
+import dev.beex.model.text.TokenizerOptions;
+import java.util.Locale;
+
+/**
+ * Everything that shapes a training run. {@link #defaults()} is the one set of defaults used
+ * for every data set (tuned on the dev splits, see docs).
+ *
+ * @param dim            model width d
+ * @param heads          attention heads
+ * @param blocks         transformer blocks (= exits)
+ * @param slfnHidden     SLFN hidden width
+ * @param maxTokens      longest token sequence
+ * @param maxVocab       tokenizer vocabulary budget
+ * @param minCount       tokenizer: minimum count of a kept word or piece
+ * @param precision      BINARY (BEExformer) or FLOAT (baseline)
+ * @param epochs         passes over the training split
+ * @param batchSize      records per optimizer step
+ * @param learningRate   peak Adam learning rate
+ * @param warmup         fraction of all steps with a linear warmup (then cosine decay to 0)
+ * @param weightDecay    decoupled weight decay on float matrices (AdamW); 0 = off
+ * @param gradClip       global gradient-norm clip (0 = off)
+ * @param dropout        dropout rate on the SLFN output
+ * @param exitWeights    soft-routing loss weights: "linear" (w_i ∝ i), "uniform", or a comma list
+ * @param seed           seeds initialization, shuffling and dropout
+ * @param threads        worker threads (data-parallel over each mini-batch)
+ * @param exitTolerance  δ calibration: accuracy tolerance of {@code ExitSweep.calibrate}
+ */
+public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int maxTokens, int maxVocab,
+                           int minCount, Precision precision, int epochs, int batchSize, float learningRate,
+                           float warmup, float weightDecay, float gradClip, float dropout, String exitWeights,
+                           long seed, int threads, double exitTolerance) {
+
+    public TrainOptions {
+        require(dim > 0 && heads > 0 && dim % heads == 0, "dim must be a positive multiple of heads");
+        require(blocks >= 1, "blocks must be >= 1");
+        require(slfnHidden > 0, "hidden must be > 0");
+        require(maxTokens > 0, "max-tokens must be > 0");
+        require(epochs >= 1, "epochs must be >= 1");
+        require(batchSize >= 1, "batch must be >= 1");
+        require(learningRate > 0 && Float.isFinite(learningRate), "lr must be > 0");
+        require(warmup >= 0 && warmup < 1, "warmup must be in [0, 1)");
+        require(weightDecay >= 0, "weight decay must be >= 0");
+        require(gradClip >= 0, "grad clip must be >= 0");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        require(threads >= 1, "threads must be >= 1");
+        require(exitTolerance >= 0, "exit tolerance must be >= 0");
+        require(precision != null, "precision is required");
+        new TokenizerOptions(maxTokens, maxVocab, minCount);   // validates the tokenizer settings
+        exitWeights(exitWeights, blocks);                        // validates the spec
+    }
+
+    public static TrainOptions defaults() {
+        return new TrainOptions(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
+                ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
+                TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, 8, 32, 1e-3f, 0.1f, 0f, 1f, 0.1f,
+                "linear", 42L, Runtime.getRuntime().availableProcessors(), 0.005);
+    }
+
+    public TokenizerOptions tokenizerOptions() {
+        return new TokenizerOptions(maxTokens, maxVocab, minCount);
+    }
+
+    /** Normalized (sum 1) soft-routing weights for {@code blocks} exits. */
+    public float[] exitWeightValues() {
+        return exitWeights(exitWeights, blocks);
+    }
+
+    static float[] exitWeights(String spec, int blocks) {
+        String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
+        float[] w = new float[blocks];
+        if (s.equals("linear")) {
+            for (int i = 0; i < blocks; i++) {
+                w[i] = i + 1;
+            }
+        } else if (s.equals("uniform")) {
+            java.util.Arrays.fill(w, 1f);
+        } else if (s.equals("last")) {
+            w[blocks - 1] = 1f;
+        } else {
+            String[] parts = s.split(",");
+            if (parts.length != blocks) {
+                throw new IllegalArgumentException("exit weights '" + spec + "': expected linear, uniform, last or "
+                        + blocks + " comma-separated numbers (one per block)");
+            }
+            for (int i = 0; i < blocks; i++) {
+                try {
+                    w[i] = Float.parseFloat(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("exit weights '" + spec + "': '" + parts[i].trim() + "' is not a number");
+                }
+                require(w[i] >= 0 && Float.isFinite(w[i]), "exit weights '" + spec + "': weights must be >= 0");
+            }
+        }
+        float sum = 0f;
+        for (float v : w) {
+            sum += v;
+        }
+        require(sum > 0, "exit weights '" + spec + "': at least one weight must be > 0");
+        for (int i = 0; i < blocks; i++) {
+            w[i] /= sum;
+        }
+        return w;
+    }
+
+    public TrainOptions withShape(int dim, int heads, int blocks, int slfnHidden, int maxTokens) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withPrecision(Precision p) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withSeed(long seed) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withThreads(int threads) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withRegularization(float dropout, float weightDecay, float gradClip) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withExitWeights(String spec) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, spec, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withVocabulary(int maxVocab, int minCount) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withWarmup(float warmup) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withExitTolerance(double tolerance) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, tolerance);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.beex.model.train;
+
+import dev.beex.model.ModelConfig;
+import dev.beex.model.ModelParams;
+import dev.beex.model.Tensor;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.exit.ExitSweep;
+import dev.beex.model.nn.Binarizer;
+import dev.beex.model.nn.Initializer;
+import dev.beex.model.nn.Network;
+import dev.beex.model.nn.PreparedModel;
+import dev.beex.model.nn.Rng;
+import dev.beex.model.text.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Binarization-aware training (BAT) of a BEExformer.
+ *
+ * <p>Loss per record: {@code Σ_i w_i·CE_i} over all exits (soft routing). Optimizer: Adam with
+ * a linear warmup then cosine decay to 0, global gradient-norm clipping, latent binarized
+ * weights clipped to [-1, 1]. Each mini-batch is split into {@code threads} contiguous chunks;
+ * every worker accumulates its chunk's gradient in its own buffer in record order, and the
+ * buffers are summed in worker order, so a run is bit-for-bit reproducible for a given seed
+ * and thread count. Dropout masks come from a generator per (seed, epoch, record), not per thread.
+ *
+ * <p>After every epoch the dev split is scored at full depth; the epoch with the best
+ * last-exit dev accuracy is kept. Then δ of the fractional-entropy-reduction rule is
+ * calibrated on dev ({@link ExitSweep#calibrate}).
+ */
+public final class Trainer {
+
+    /** Token ids and gold label indices of a split. */
+    private record Encoded(int[][] ids, int[] gold) {
+    }
+
+    private static final class Worker {
+        final Network network;
+        final ModelParams grad;
+        final List<Tensor> gradTensors;
+        double loss;
+
+        Worker(PreparedModel model) {
+            this.network = new Network(model);
+            this.grad = new ModelParams(model.params.config);
+            this.gradTensors = grad.tensors();
+        }
+
+        void zeroGrad() {
+            for (Tensor t : gradTensors) {
+                Arrays.fill(t.data(), 0f);
+            }
+        }
+    }
+
+    public TrainedModel train(List<LabeledText> train, List<LabeledText> dev, TrainOptions o, TrainingListener listener) {
+        long start = System.nanoTime();
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("the training split is empty");
+        }
+        if (dev.isEmpty()) {
+            throw new IllegalArgumentException("the dev split is empty (needed to select the epoch and calibrate δ)");
+        }
+        List<String> labels = List.copyOf(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
+        if (labels.size() < 2) {
+            throw new IllegalArgumentException("the training split has " + labels.size() + " distinct label(s); need >= 2");
+        }
+        List<String> texts = new ArrayList<>(train.size());
+        for (LabeledText t : train) {
+            texts.add(t.text());
+        }
+        Tokenizer tokenizer = Tokenizer.build(texts, o.tokenizerOptions());
+        Map<String, Integer> labelIndex = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            labelIndex.put(labels.get(i), i);
+        }
+        Encoded trainSet = encode(train, tokenizer, labelIndex, "train");
+        Encoded devSet = encode(dev, tokenizer, labelIndex, "dev");
+
+        ModelConfig config = new ModelConfig(o.dim(), o.heads(), o.blocks(), o.slfnHidden(), o.maxTokens(),
+                tokenizer.vocabSize(), labels.size(), o.precision());
+        ModelParams params = new ModelParams(config);
+        Initializer.init(params, o.seed());
+        ModelParams best = new ModelParams(config);
+        best.copyFrom(params);
+        PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
+        int threads = o.threads();
+        Worker[] workers = new Worker[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Worker(model);
+        }
+        List<Tensor> paramTensors = params.tensors();
+        Adam adam = new Adam(paramTensors);
+        float[] exitWeights = o.exitWeightValues();
+
+        int n = trainSet.gold.length;
+        int stepsPerEpoch = (n + o.batchSize() - 1) / o.batchSize();
+        int totalSteps = stepsPerEpoch * o.epochs();
+        int warmupSteps = Math.max(1, Math.round(o.warmup() * totalSteps));
+        double bestAccuracy = -1;
+        int bestEpoch = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "beex-train");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            int step = 0;
+            int[] order = new int[n];
+            float[] scaled = new float[exitWeights.length];
+            double[] sumSq = new double[paramTensors.size() * threads];
+            for (int epoch = 0; epoch < o.epochs(); epoch++) {
+                shuffle(order, new Rng(o.seed() * 31 + epoch + 1));
+                double epochLoss = 0;
+                int seen = 0;
+                for (int s = 0; s < stepsPerEpoch; s++) {
+                    int from = s * o.batchSize(), to = Math.min(n, from + o.batchSize());
+                    int batch = to - from;
+                    for (int i = 0; i < scaled.length; i++) {
+                        scaled[i] = exitWeights[i] / batch;
+                    }
+                    final int epochF = epoch;
+                    List<Callable<Void>> tasks = new ArrayList<>(threads);
+                    for (int t = 0; t < threads; t++) {
+                        Worker w = workers[t];
+                        int a = from + batch * t / threads, b = from + batch * (t + 1) / threads;
+                        tasks.add(() -> {
+                            w.zeroGrad();
+                            w.loss = 0;
+                            for (int i = a; i < b; i++) {
+                                int r = order[i];
+                                int[] ids = trainSet.ids[r];
+                                Rng rng = Rng.of(o.seed(), epochF, r);
+                                w.loss += w.network.forward(ids, ids.length, trainSet.gold[r], exitWeights, o.dropout(), rng);
+                                w.network.backward(trainSet.gold[r], scaled, w.grad);
+                            }
+                            w.network.finishGradients(w.grad);
+                            return null;
+                        });
+                    }
+                    runAll(pool, tasks);
+                    for (Worker w : workers) {
+                        epochLoss += w.loss;
+                    }
+                    seen += batch;
+                    step++;
+                    applyUpdate(pool, workers, adam, paramTensors.size(), sumSq, step,
+                            learningRate(o, step, warmupSteps, totalSteps), o);
+                    model.refresh();
+                    long elapsed = (System.nanoTime() - start) / 1_000_000;
+                    long eta = step >= totalSteps ? 0 : (long) ((double) elapsed / step * (totalSteps - step));
+                    listener.onProgress(new TrainingProgress(epoch + 1, o.epochs(), s + 1, stepsPerEpoch,
+                            epochLoss / seen, Double.NaN, false, false, elapsed, eta,
+                            (double) step * o.batchSize() / Math.max(1e-3, elapsed / 1000.0)));
+                }
+                FullDepth eval = evaluate(pool, workers, devSet, config);
+                double accuracy = eval.lastExitAccuracy();
+                boolean improved = accuracy > bestAccuracy;
+                if (improved) {
+                    bestAccuracy = accuracy;
+                    bestEpoch = epoch + 1;
+                    best.copyFrom(params);
+                }
+                long elapsed = (System.nanoTime() - start) / 1_000_000;
+                long eta = (long) ((double) elapsed / step * (totalSteps - step));
+                listener.onProgress(new TrainingProgress(epoch + 1, o.epochs(), stepsPerEpoch, stepsPerEpoch,
+                        epochLoss / Math.max(1, seen), accuracy, true, improved, elapsed, eta,
+                        (double) step * o.batchSize() / Math.max(1e-3, elapsed / 1000.0)));
+            }
+            params.copyFrom(best);
+            model.refresh();
+            FullDepth eval = evaluate(pool, workers, devSet, config);
+            List<ExitSweep.Row> rows = ExitSweep.sweep(ExitRule.Kind.ENTROPY_REDUCTION,
+                    ExitSweep.defaultThresholds(ExitRule.Kind.ENTROPY_REDUCTION, config.blocks()),
+                    eval.entropies, eval.labels, devSet.gold);
+            ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return new TrainedModel(params, tokenizer, labels, chosen.rule(), chosen.accuracy(),
+                    eval.lastExitAccuracy(), chosen.meanBlocks(), bestEpoch, rows, millis);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Warmup from lr/warmupSteps to lr, then cosine decay to 0 at the last step. */
+    static float learningRate(TrainOptions o, int step, int warmupSteps, int totalSteps) {
+        if (step <= warmupSteps) {
+            return o.learningRate() * step / warmupSteps;
+        }
+        double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
+        return (float) (o.learningRate() * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    }
+
+    /**
+     * Sums the workers' gradients into worker 0's (in worker order), clips the global norm and
+     * applies Adam. Each thread owns the same slice [t/T, (t+1)/T) of every tensor, so sums and
+     * updates do not depend on scheduling.
+     */
+    private static void applyUpdate(ExecutorService pool, Worker[] workers, Adam adam, int tensors, double[] sumSq,
+                                    int step, float lr, TrainOptions o) {
+        int threads = workers.length;
+        List<Callable<Void>> reduce = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            final int part = t;
+            reduce.add(() -> {
+                for (int i = 0; i < tensors; i++) {
+                    float[] g0 = workers[0].gradTensors.get(i).data();
+                    int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
+                    for (int w = 1; w < threads; w++) {
+                        float[] gw = workers[w].gradTensors.get(i).data();
+                        for (int k = a; k < b; k++) {
+                            g0[k] += gw[k];
+                        }
+                    }
+                    double s = 0;
+                    for (int k = a; k < b; k++) {
+                        s += (double) g0[k] * g0[k];
+                    }
+                    sumSq[i * threads + part] = s;
+                }
+                return null;
+            });
+        }
+        runAll(pool, reduce);
+        double norm2 = 0;
+        for (double s : sumSq) {
+            norm2 += s;
+        }
+        double norm = Math.sqrt(norm2);
+        float scale = o.gradClip() > 0 && norm > o.gradClip() ? (float) (o.gradClip() / norm) : 1f;
+        List<Callable<Void>> update = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            final int part = t;
+            update.add(() -> {
+                for (int i = 0; i < tensors; i++) {
+                    float[] g0 = workers[0].gradTensors.get(i).data();
+                    int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
+                    adam.update(i, g0, a, b, step, lr, o.weightDecay(), scale);
+                }
+                return null;
+            });
+        }
+        runAll(pool, update);
+    }
+
+    /** Full-depth outputs of every exit on a split. */
+    private record FullDepth(float[][] entropies, int[][] labels, int[] gold) {
+        double lastExitAccuracy() {
+            int correct = 0, last = labels.length == 0 ? 0 : labels[0].length - 1;
+            for (int r = 0; r < gold.length; r++) {
+                if (labels[r][last] == gold[r]) {
+                    correct++;
+                }
+            }
+            return gold.length == 0 ? 0 : (double) correct / gold.length;
+        }
+    }
+
+    private static FullDepth evaluate(ExecutorService pool, Worker[] workers, Encoded set, ModelConfig config) {
+        int n = set.gold.length, blocks = config.blocks(), classes = config.numLabels();
+        float[][] entropies = new float[n][blocks];
+        int[][] labels = new int[n][blocks];
+        List<Callable<Void>> tasks = new ArrayList<>(workers.length);
+        for (int t = 0; t < workers.length; t++) {
+            Network net = workers[t].network;
+            int a = n * t / workers.length, b = n * (t + 1) / workers.length;
+            tasks.add(() -> {
+                for (int r = a; r < b; r++) {
+                    net.forward(set.ids[r], set.ids[r].length, -1, null, 0f, null);
+                    for (int blk = 0; blk < blocks; blk++) {
+                        float[] p = net.probabilities(blk);
+                        entropies[r][blk] = Entropy.normalized(p, classes);
+                        labels[r][blk] = Entropy.argmax(p, classes);
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(pool, tasks);
+        return new FullDepth(entropies, labels, set.gold);
+    }
+
+    private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, Map<String, Integer> labelIndex, String split) {
+        int[][] ids = new int[data.size()][];
+        int[] gold = new int[data.size()];
+        int[] buf = new int[tokenizer.maxTokens()];
+        for (int i = 0; i < data.size(); i++) {
+            LabeledText t = data.get(i);
+            Integer label = labelIndex.get(t.label());
+            if (label == null) {
+                throw new IllegalArgumentException(split + " record " + (t.id() == null ? "#" + (i + 1) : "'" + t.id() + "'")
+                        + ": label '" + t.label() + "' does not occur in the training split " + labelIndex.keySet());
+            }
+            int len = tokenizer.encode(t.text(), buf);
+            ids[i] = Arrays.copyOf(buf, len);
+            gold[i] = label;
+        }
+        return new Encoded(ids, gold);
+    }
+
+    private static void shuffle(int[] order, Rng rng) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private static void runAll(ExecutorService pool, List<Callable<Void>> tasks) {
+        try {
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+}

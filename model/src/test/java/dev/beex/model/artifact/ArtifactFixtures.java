@@ -1,0 +1,69 @@
+package dev.beex.model.artifact;
+
+import dev.beex.model.BlockParams;
+import dev.beex.model.LayerNormParams;
+import dev.beex.model.LinearParams;
+import dev.beex.model.ModelConfig;
+import dev.beex.model.ModelParams;
+import dev.beex.model.Precision;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.data.TestDatasets;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.nn.Initializer;
+import dev.beex.model.text.Tokenizer;
+import dev.beex.model.text.TokenizerOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Small artifacts for tests: a tokenizer learned from the committed sentences, random parameters. */
+final class ArtifactFixtures {
+    static final List<String> LABELS = List.of("negative", "positive");
+    private static Tokenizer tokenizer;
+
+    private ArtifactFixtures() {
+    }
+
+    static synchronized Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            List<String> texts = TestDatasets.sentences("train").stream().map(LabeledText::text).toList();
+            tokenizer = Tokenizer.build(texts, new TokenizerOptions(32, 1024, 2));
+        }
+        return tokenizer;
+    }
+
+    static ModelConfig smallConfig(Precision precision) {
+        return new ModelConfig(64, 4, 3, 96, 32, tokenizer().vocabSize(), 2, precision);
+    }
+
+    /** Initializer weights plus random biases and LayerNorm parameters (so every tensor matters). */
+    static ModelParams randomParams(ModelConfig c, long seed) {
+        ModelParams p = new ModelParams(c);
+        Initializer.init(p, seed);
+        Random r = new Random(seed);
+        for (BlockParams b : p.blocks) {
+            for (LinearParams l : b.linears()) {
+                for (int i = 0; i < l.bias.length; i++) {
+                    l.bias[i] = (float) r.nextGaussian() * 0.3f;
+                }
+            }
+            for (LayerNormParams n : new LayerNormParams[] {b.norm1, b.norm2}) {
+                for (int i = 0; i < n.gamma.length; i++) {
+                    n.gamma[i] = 1f + (float) r.nextGaussian() * 0.2f;
+                    n.beta[i] = (float) r.nextGaussian() * 0.2f;
+                }
+            }
+        }
+        for (LinearParams h : p.exitHeads) {
+            for (int i = 0; i < h.weight.length; i++) {
+                h.weight[i] *= 4f;
+            }
+        }
+        return p;
+    }
+
+    static ModelArtifact small(Precision precision, long seed) {
+        return ModelArtifact.create(randomParams(smallConfig(precision), seed), tokenizer(), LABELS,
+                ExitRule.entropyReduction(0.05f), Map.of("name", "fixture", "version", "1"));
+    }
+}

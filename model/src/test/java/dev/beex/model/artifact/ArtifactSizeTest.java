@@ -1,0 +1,40 @@
+package dev.beex.model.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beex.model.ModelConfig;
+import dev.beex.model.Precision;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.data.TestDatasets;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.text.Tokenizer;
+import dev.beex.model.text.TokenizerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default shape (d=128, 4 heads, 6 blocks, SLFN 256, 128 tokens) with an ~8k vocabulary
+ * must travel inline in one Kafka message (1 MB). Prints the size breakdown.
+ */
+class ArtifactSizeTest {
+
+    @Test
+    void defaultModelFitsInOneKafkaMessage() {
+        List<String> texts = new ArrayList<>();
+        TestDatasets.sentences("train").forEach(t -> texts.add(t.text()));
+        TestDatasets.spamTest().forEach(t -> texts.add(t.text()));
+        Tokenizer tok = Tokenizer.build(texts, TokenizerOptions.defaults());
+        ModelConfig c = new ModelConfig(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
+                ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, tok.vocabSize(), 2, Precision.BINARY);
+        ModelArtifact a = ModelArtifact.create(ArtifactFixtures.randomParams(c, 3), tok, List.of("ham", "spam"),
+                ExitRule.entropyReduction(0.05f), Map.of("name", "size-check"));
+        long file = a.artifactBytes(), params = a.parameterBytes(), f32 = a.float32Bytes();
+        System.out.printf("default model: vocab %d, float32 %d B, artifact %d B (parameters %d B), "
+                        + "ratio file %.2fx, ratio parameters %.2fx%n",
+                c.vocabSize(), f32, file, params, (double) f32 / file, (double) f32 / params);
+        assertThat(file).isLessThanOrEqualTo(1_000_000L);
+        assertThat((double) f32 / params).isGreaterThan(15.0);
+    }
+}

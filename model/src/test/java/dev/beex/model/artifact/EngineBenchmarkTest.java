@@ -1,0 +1,34 @@
+package dev.beex.model.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beex.model.Precision;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.data.TestDatasets;
+import dev.beex.model.engine.EngineBenchmark;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs all three paths and reports zero parity mismatches (speed targets live in bench, not here). */
+class EngineBenchmarkTest {
+
+    @Test
+    void measuresAllThreePathsAndFindsNoParityMismatch() {
+        ModelArtifact a = ArtifactFixtures.small(Precision.BINARY, 11);
+        List<String> texts = TestDatasets.sentences("test").stream().map(LabeledText::text).limit(40).toList();
+        EngineBenchmark.Result r = EngineBenchmark.run(a, texts, 0.05, 0.3);
+        assertThat(r.texts()).isEqualTo(40);
+        assertThat(r.parityMismatches()).isZero();
+        assertThat(r.exitMismatches()).isZero();
+        for (EngineBenchmark.Run run : List.of(r.binary(), r.fullDepth(), r.floatPath())) {
+            assertThat(run.texts()).isPositive();
+            assertThat(run.textsPerSecond()).isPositive();
+            assertThat(run.p99Micros()).isGreaterThanOrEqualTo(run.p50Micros()).isPositive();
+        }
+        assertThat(r.fullDepth().meanBlocks()).isEqualTo(a.config().blocks());
+        assertThat(r.floatPath().meanBlocks()).isEqualTo(a.config().blocks());
+        assertThat(r.binary().meanBlocks()).isBetween(1.0, (double) a.config().blocks());
+        assertThat(r.toJson()).containsKeys("textsPerSecond", "fullDepthTextsPerSecond", "floatTextsPerSecond",
+                "speedupVsFloat", "p50Micros", "p99Micros", "parityMismatches");
+    }
+}

@@ -1,0 +1,22 @@
+package dev.beex.model.engine;
+
+/** Test-side access to a packed layer and its activation scratch (benchmarks live in another package). */
+public final class BinaryLinearProbe {
+    private final BinaryLinear layer;
+    private final PackedActivations packed;
+    private final int in;
+
+    public BinaryLinearProbe(float[] weight, float[] bias, int in, int out, int maxTokens) {
+        this.layer = new BinaryLinear(BinaryMatrix.binarize(weight, out, in), bias, 0f);
+        this.packed = new PackedActivations(maxTokens, in);
+        this.in = in;
+    }
+
+    public void pack(float[] x, int n) {
+        packed.pack(x, n, in, 0f);
+    }
+
+    public void forward(int n, float[] y) {
+        layer.forward(null, packed, n, y);
+    }
+}

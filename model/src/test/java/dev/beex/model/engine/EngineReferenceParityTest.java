@@ -1,0 +1,173 @@
+package dev.beex.model.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beex.model.LayerNormParams;
+import dev.beex.model.LinearParams;
+import dev.beex.model.ModelConfig;
+import dev.beex.model.ModelParams;
+import dev.beex.model.Precision;
+import dev.beex.model.BlockParams;
+import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.nn.Initializer;
+import dev.beex.model.nn.ReferenceForward;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine against the training-path forward ({@link ReferenceForward}) on the decoded
+ * parameters, token ids in, for shapes that hit every kernel path (2- and 4-word rows, a
+ * padded last word, a non-multiple-of-4 row count) and both precisions. Trained-model parity
+ * on real texts is in {@code dev.beex.model.artifact.ArtifactParityTest}.
+ */
+class EngineReferenceParityTest {
+
+    /** Initializer weights plus random biases and LayerNorm parameters, so folded biases matter. */
+    static ModelParams randomParams(ModelConfig c, long seed) {
+        ModelParams p = new ModelParams(c);
+        Initializer.init(p, seed);
+        Random r = new Random(seed);
+        for (BlockParams b : p.blocks) {
+            for (LinearParams l : b.linears()) {
+                for (int i = 0; i < l.bias.length; i++) {
+                    l.bias[i] = (float) r.nextGaussian() * 0.3f;
+                }
+            }
+            for (LayerNormParams n : new LayerNormParams[] {b.norm1, b.norm2}) {
+                for (int i = 0; i < n.gamma.length; i++) {
+                    n.gamma[i] = 1f + (float) r.nextGaussian() * 0.2f;
+                    n.beta[i] = (float) r.nextGaussian() * 0.2f;
+                }
+            }
+        }
+        for (LinearParams h : p.exitHeads) {
+            for (int i = 0; i < h.weight.length; i++) {
+                h.weight[i] *= 4f;   // confident enough heads that exit rules fire at varied blocks
+            }
+            for (int i = 0; i < h.bias.length; i++) {
+                h.bias[i] = (float) r.nextGaussian() * 0.5f;
+            }
+        }
+        return p;
+    }
+
+    static final ModelConfig ODD = new ModelConfig(68, 4, 3, 100, 24, 60, 3, Precision.BINARY);
+    static final ModelConfig DEFAULT_WIDTHS = new ModelConfig(128, 4, 2, 256, 20, 40, 2, Precision.BINARY);
+    static final ModelConfig FLOAT = new ModelConfig(32, 2, 3, 48, 12, 30, 2, Precision.FLOAT);
+
+    @Test
+    void binaryEngineEqualsReferenceOnOddShapes() {
+        compare(ODD, 1);
+    }
+
+    @Test
+    void binaryEngineEqualsReferenceOnDefaultWidths() {
+        compare(DEFAULT_WIDTHS, 2);
+    }
+
+    @Test
+    void floatEngineEqualsReference() {
+        compare(FLOAT, 3);
+    }
+
+    private void compare(ModelConfig c, long seed) {
+        PackedParams packed = PackedParams.pack(randomParams(c, seed));
+        InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), null, labels(c), ExitRule.FULL_DEPTH);
+        ReferenceForward ref = new ReferenceForward(packed.decoded());
+        Random r = new Random(seed);
+        float worst = 0f;
+        for (int trial = 0; trial < 30; trial++) {
+            int n = trial == 0 ? 1 : trial == 1 ? c.maxTokens() : 1 + r.nextInt(c.maxTokens());
+            int[] ids = randomIds(r, c, n);
+            float[][] want = ref.exitProbabilities(ids, n);
+            float[][] got = engine.allExits(ids, n);
+            for (int b = 0; b < c.blocks(); b++) {
+                for (int l = 0; l < c.numLabels(); l++) {
+                    worst = Math.max(worst, Math.abs(want[b][l] - got[b][l]));
+                }
+            }
+        }
+        // The engine reuses the training path's float kernels and rounds in the same order:
+        // differences would mean a kernel computes something else.
+        assertThat(worst).isLessThanOrEqualTo(1e-6f);
+    }
+
+    @Test
+    void earlyExitTakesTheBlockTheRuleGivesOnReferenceOutputsAndSkipsLaterBlocks() {
+        ModelConfig c = ODD;
+        PackedParams packed = PackedParams.pack(randomParams(c, 4));
+        ReferenceForward ref = new ReferenceForward(packed.decoded());
+        EngineModel model = EngineModel.compile(packed);
+        Random r = new Random(4);
+        int[] exitHistogram = new int[c.blocks()];
+        for (ExitRule rule : List.of(ExitRule.entropyReduction(0.05f), ExitRule.absoluteEntropy(0.5f),
+                ExitRule.patience(1))) {
+            InferenceEngine engine = new InferenceEngine(model, null, labels(c), rule);
+            ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
+            for (int trial = 0; trial < 40; trial++) {
+                int n = 1 + r.nextInt(c.maxTokens());
+                int[] ids = randomIds(r, c, n);
+                float[][] probs = ref.exitProbabilities(ids, n);
+                float[] h = new float[c.blocks()];
+                int[] labels = new int[c.blocks()];
+                for (int b = 0; b < c.blocks(); b++) {
+                    h[b] = Entropy.normalized(probs[b], c.numLabels());
+                    labels[b] = Entropy.argmax(probs[b], c.numLabels());
+                }
+                int exit = rule.exitBlock(h, labels, c.blocks());
+                long before = engine.blocksRun();
+                engine.score(ids, n, res);
+                assertThat(res.exitBlock).as("exit block, rule %s", rule).isEqualTo(exit + 1);
+                assertThat(engine.blocksRun() - before).as("blocks actually run").isEqualTo(exit + 1);
+                assertThat(res.labelIndex).isEqualTo(labels[exit]);
+                assertThat(res.hard()).isEqualTo(exit == c.blocks() - 1);
+                for (int l = 0; l < c.numLabels(); l++) {
+                    assertThat(res.probabilities[l]).isCloseTo(probs[exit][l], org.assertj.core.data.Offset.offset(1e-6f));
+                }
+                exitHistogram[exit]++;
+            }
+        }
+        // The rules must have made both early and full-depth decisions, or this test proves little.
+        assertThat(exitHistogram[0] + exitHistogram[1]).isPositive();
+        assertThat(exitHistogram[c.blocks() - 1]).isPositive();
+    }
+
+    @Test
+    void scoringIntoAResultAllocatesNothing() {
+        ModelConfig c = DEFAULT_WIDTHS;
+        PackedParams packed = PackedParams.pack(randomParams(c, 5));
+        InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), null, labels(c), ExitRule.FULL_DEPTH);
+        ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
+        int[] ids = randomIds(new Random(5), c, c.maxTokens());
+        for (int i = 0; i < 2000; i++) {        // warm up: let the JIT compile the hot path
+            engine.score(ids, 1 + i % c.maxTokens(), res);
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 500; i++) {
+            engine.score(ids, 1 + i % c.maxTokens(), res);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertThat(allocated).as("bytes allocated by 500 scoring calls").isLessThan(4096);
+    }
+
+    static int[] randomIds(Random r, ModelConfig c, int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = r.nextInt(c.vocabSize());
+        }
+        return ids;
+    }
+
+    static List<String> labels(ModelConfig c) {
+        String[] l = new String[c.numLabels()];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = "label" + i;
+        }
+        return List.of(l);
+    }
+}

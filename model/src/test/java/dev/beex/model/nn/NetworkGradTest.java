@@ -1,0 +1,85 @@
+package dev.beex.model.nn;
+
+import dev.beex.model.ModelConfig;
+import dev.beex.model.ModelParams;
+import dev.beex.model.Precision;
+import dev.beex.model.Tensor;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The whole network, soft-routing loss over all exits, against finite differences. */
+class NetworkGradTest {
+
+    @Test
+    void binarizedNetworkEndToEnd() {
+        check(Precision.BINARY);
+    }
+
+    @Test
+    void floatNetworkEndToEnd() {
+        check(Precision.FLOAT);
+    }
+
+    private void check(Precision precision) {
+        ModelConfig c = new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
+        ModelParams p = new ModelParams(c);
+        Initializer.init(p, 3);
+        Rng rng = new Rng(72);
+        // wider than the default init so that gradients are far from float noise
+        for (Tensor t : p.tensors()) {
+            if (!t.name().contains("ln")) {
+                GradCheck.fill(rng, t.data(), 0.9f, 0.02f);
+            }
+        }
+        PreparedModel model = new PreparedModel(p, Binarizer.RELAXED);
+        Network net = new Network(model);
+        int[] ids = {3, 1, 6, 3, 0};
+        int n = ids.length, label = 1;
+        float[] weights = {0.4f, 0.6f};
+        float dropout = 0.2f;
+        ModelParams grad = new ModelParams(c);
+        for (Tensor t : grad.tensors()) {
+            java.util.Arrays.fill(t.data(), 0f);
+        }
+        net.forward(ids, n, label, weights, dropout, new Rng(9));
+        net.backward(label, weights, grad);
+        net.finishGradients(grad);
+        DoubleSupplier loss = () -> net.forward(ids, n, label, weights, dropout, new Rng(9));
+        List<Tensor> params = p.tensors(), grads = grad.tensors();
+        // from the exits back to the embedding: a wrong layer fails before what depends on it
+        for (int i = params.size() - 1; i >= 0; i--) {
+            Tensor t = params.get(i);
+            if (t.name().equals("embed.token")) {
+                // only rows of tokens in the record have a gradient; check those rows
+                for (int id : new int[] {0, 1, 3, 6}) {
+                    float[] row = java.util.Arrays.copyOfRange(t.data(), id * 8, id * 8 + 8);
+                    float[] g = java.util.Arrays.copyOfRange(grads.get(i).data(), id * 8, id * 8 + 8);
+                    int off = id * 8;
+                    GradCheck.check(t.name() + "[" + id + "]", row, g, () -> {
+                        System.arraycopy(row, 0, t.data(), off, 8);
+                        return loss.getAsDouble();
+                    }, () -> { }, 8);
+                }
+                continue;
+            }
+            if (t.name().equals("embed.position")) {
+                float[] used = java.util.Arrays.copyOfRange(t.data(), 0, n * 8);
+                float[] g = java.util.Arrays.copyOfRange(grads.get(i).data(), 0, n * 8);
+                GradCheck.check(t.name(), used, g, () -> {
+                    System.arraycopy(used, 0, t.data(), 0, used.length);
+                    return loss.getAsDouble();
+                }, () -> { }, used.length);
+                continue;
+            }
+            if (t.name().endsWith(".k.bias")) {
+                // a key bias adds the same q_i·b to every score of row i: softmax ignores it
+                for (float g : grads.get(i).data()) {
+                    org.assertj.core.api.Assertions.assertThat(Math.abs(g)).as(t.name()).isLessThan(1e-6f);
+                }
+                continue;
+            }
+            GradCheck.check(t.name(), t.data(), grads.get(i).data(), loss, model::refresh, 24);
+        }
+    }
+}

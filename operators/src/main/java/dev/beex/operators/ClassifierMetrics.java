@@ -1,0 +1,69 @@
+package dev.beex.operators;
+
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * Metrics of {@link ClassifyFunction}, all under the operator's group {@code beex}:
+ * counters {@code recordsIn}, {@code predictionsOut}, {@code hardExamples}, {@code deadLetters},
+ * {@code modelsAccepted}, {@code modelsRejected}, {@code modelsRolledBack}, one counter
+ * {@code beex.exitBlock.<n>.predictions} per exit block (registered when first used); gauges
+ * {@code hardRate} (hard / predictions), {@code activeModelVersion}, {@code heldRecords};
+ * histogram {@code scoringMicros} (engine time per record, last 1024 records).
+ */
+final class ClassifierMetrics {
+
+    private static final int LATENCY_WINDOW = 1024;
+
+    private final MetricGroup group;
+    final Counter recordsIn;
+    final Counter predictionsOut;
+    final Counter hardExamples;
+    final Counter deadLetters;
+    final Counter modelsAccepted;
+    final Counter modelsRejected;
+    final Counter modelsRolledBack;
+    final Histogram scoringMicros;
+    private Counter[] exitBlocks = new Counter[0];
+
+    ClassifierMetrics(MetricGroup operatorGroup, LongSupplier activeVersion, LongSupplier held) {
+        group = operatorGroup.addGroup("beex");
+        recordsIn = group.counter("recordsIn");
+        predictionsOut = group.counter("predictionsOut");
+        hardExamples = group.counter("hardExamples");
+        deadLetters = group.counter("deadLetters");
+        modelsAccepted = group.counter("modelsAccepted");
+        modelsRejected = group.counter("modelsRejected");
+        modelsRolledBack = group.counter("modelsRolledBack");
+        scoringMicros = group.histogram("scoringMicros", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        group.gauge("hardRate", (Gauge<Double>) () -> {
+            long n = predictionsOut.getCount();
+            return n == 0 ? 0.0 : hardExamples.getCount() / (double) n;
+        });
+        group.gauge("activeModelVersion", (Gauge<Long>) activeVersion::getAsLong);
+        group.gauge("heldRecords", (Gauge<Long>) held::getAsLong);
+    }
+
+    /** Counts a prediction that left at {@code exitBlock} (1-based). */
+    void exitedAt(int exitBlock) {
+        if (exitBlock >= exitBlocks.length) {
+            Counter[] grown = new Counter[exitBlock + 1];
+            System.arraycopy(exitBlocks, 0, grown, 0, exitBlocks.length);
+            exitBlocks = grown;
+        }
+        Counter c = exitBlocks[exitBlock];
+        if (c == null) {
+            c = group.addGroup("exitBlock", String.valueOf(exitBlock)).counter("predictions");
+            exitBlocks[exitBlock] = c;
+        }
+        c.inc();
+    }
+
+    long exitCount(int exitBlock) {
+        return exitBlock < exitBlocks.length && exitBlocks[exitBlock] != null ? exitBlocks[exitBlock].getCount() : 0;
+    }
+}

@@ -1,0 +1,301 @@
+package dev.beex.operators;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beex.schemas.DeadLetter;
+import dev.beex.schemas.SourcePosition;
+import dev.beex.schemas.TextRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns raw input-topic messages into {@link TextRecord}s according to the {@link InputFormat}.
+ * Never throws on bad input: undecodable bytes, invalid UTF-8, a missing, empty or oversized text
+ * go to {@link OutputTags#DEAD_LETTERS} with a {@link DeadLetterReason}, the original bytes and
+ * the source position. Every decoded record carries its source position.
+ */
+public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord> {
+    private static final long serialVersionUID = 1L;
+
+    /** Default limit on a text's UTF-8 length. */
+    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
+
+    private final InputFormat format;
+    private final int maxTextBytes;
+
+    private transient CharsetDecoder utf8;
+    private transient ObjectMapper json;
+    private transient Counter decoded;
+    private transient Counter deadLetters;
+    private transient Map<DeadLetterReason, Counter> deadLettersByReason;
+
+    public DecodeFunction(InputFormat format) {
+        this(format, DEFAULT_MAX_TEXT_BYTES);
+    }
+
+    public DecodeFunction(InputFormat format, int maxTextBytes) {
+        if (format == null) {
+            throw new IllegalArgumentException("input format is required");
+        }
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("max text bytes must be >= 1, got " + maxTextBytes);
+        }
+        this.format = format;
+        this.maxTextBytes = maxTextBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        json = new ObjectMapper();
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("beex");
+        decoded = group.counter("decodedRecords");
+        deadLetters = group.counter("deadLetters");
+        deadLettersByReason = new EnumMap<>(DeadLetterReason.class);
+        for (DeadLetterReason r : DeadLetterReason.values()) {
+            deadLettersByReason.put(r, group.addGroup("deadLetterReason", r.name()).counter("deadLetters"));
+        }
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<TextRecord> out) {
+        try {
+            TextRecord record = decode(raw);
+            check(record);
+            decoded.inc();
+            out.collect(record);
+        } catch (Rejected r) {
+            deadLetters.inc();
+            deadLettersByReason.get(r.reason).inc();
+            ctx.output(OutputTags.DEAD_LETTERS, deadLetter(raw, r.reason, r.getMessage()));
+        }
+    }
+
+    private TextRecord decode(RawRecord raw) throws Rejected {
+        if (raw.value() == null) {
+            throw new Rejected(DeadLetterReason.UNDECODABLE, "message has no value (tombstone)");
+        }
+        switch (format) {
+            case TEXT:
+                return decodeText(raw);
+            case JSON:
+                return decodeJson(raw);
+            case AVRO:
+            default:
+                return decodeAvro(raw);
+        }
+    }
+
+    private TextRecord decodeText(RawRecord raw) throws Rejected {
+        // Check the size before decoding: an oversized value must not cost a full decode.
+        if (raw.value().length > maxTextBytes) {
+            throw tooLarge(raw.value().length);
+        }
+        String text = utf8(raw.value(), "value");
+        return TextRecord.newBuilder()
+                .setId(keyOrPosition(raw))
+                .setText(text)
+                .setEventTime(kafkaTime(raw))
+                .setSource(position(raw))
+                .build();
+    }
+
+    private TextRecord decodeJson(RawRecord raw) throws Rejected {
+        String body = utf8(raw.value(), "value");
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new Rejected(DeadLetterReason.UNDECODABLE, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new Rejected(DeadLetterReason.UNDECODABLE, "JSON value is not an object");
+        }
+        JsonNode text = root.get("text");
+        if (text == null || !text.isTextual()) {
+            throw new Rejected(DeadLetterReason.MISSING_TEXT, "JSON object has no string field 'text'");
+        }
+        JsonNode id = root.get("id");
+        String idText = id != null && (id.isTextual() || id.isNumber()) ? id.asText() : keyOrPosition(raw);
+        Instant eventTime = jsonTime(root, raw);
+        Map<String, String> attributes = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String name = field.getKey();
+            if (name.equals("id") || name.equals("text") || name.equals("eventTime") || name.equals("timestamp")) {
+                continue;
+            }
+            if (attributes == null) {
+                attributes = new HashMap<>();
+            }
+            if (name.equals("attributes") && field.getValue().isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> a = field.getValue().fields(); a.hasNext(); ) {
+                    Map.Entry<String, JsonNode> attr = a.next();
+                    attributes.put(attr.getKey(), scalarText(attr.getValue()));
+                }
+            } else {
+                attributes.put(name, scalarText(field.getValue()));
+            }
+        }
+        return TextRecord.newBuilder()
+                .setId(idText.isEmpty() ? keyOrPosition(raw) : idText)
+                .setText(text.asText())
+                .setEventTime(eventTime)
+                .setAttributes(attributes)
+                .setSource(position(raw))
+                .build();
+    }
+
+    private TextRecord decodeAvro(RawRecord raw) throws Rejected {
+        TextRecord record;
+        try {
+            record = TextRecord.getDecoder().decode(raw.value());
+        } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new Rejected(DeadLetterReason.UNDECODABLE,
+                    "not an Avro single-object TextRecord: " + firstLine(String.valueOf(e.getMessage())));
+        }
+        if (record.getId() == null || record.getId().isEmpty()) {
+            record.setId(keyOrPosition(raw));
+        }
+        record.setSource(position(raw));
+        return record;
+    }
+
+    private void check(TextRecord record) throws Rejected {
+        String text = record.getText();
+        if (text == null || text.isBlank()) {
+            throw new Rejected(DeadLetterReason.EMPTY_TEXT, "text is empty or blank");
+        }
+        int bytes = utf8Length(text);
+        if (bytes > maxTextBytes) {
+            throw tooLarge(bytes);
+        }
+    }
+
+    private Rejected tooLarge(int bytes) {
+        return new Rejected(DeadLetterReason.TEXT_TOO_LARGE,
+                "text is " + bytes + " bytes, limit " + maxTextBytes);
+    }
+
+    private String utf8(byte[] bytes, String what) throws Rejected {
+        try {
+            return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Rejected(DeadLetterReason.INVALID_UTF8, what + " is not valid UTF-8: " + e.getMessage());
+        }
+    }
+
+    private String keyOrPosition(RawRecord raw) {
+        if (raw.key() != null && raw.key().length > 0) {
+            try {
+                return utf8.reset().decode(ByteBuffer.wrap(raw.key())).toString();
+            } catch (CharacterCodingException e) {
+                // A binary key is not an id; fall back to the position, which is unique.
+            }
+        }
+        return raw.position();
+    }
+
+    private static Instant kafkaTime(RawRecord raw) {
+        // Kafka reports -1 when the producer set no timestamp.
+        return Instant.ofEpochMilli(raw.timestamp() >= 0 ? raw.timestamp() : System.currentTimeMillis());
+    }
+
+    private static Instant jsonTime(JsonNode root, RawRecord raw) throws Rejected {
+        JsonNode t = root.get("eventTime");
+        if (t == null) {
+            t = root.get("timestamp");
+        }
+        if (t == null || t.isNull()) {
+            return kafkaTime(raw);
+        }
+        if (t.isIntegralNumber()) {
+            return Instant.ofEpochMilli(t.asLong());
+        }
+        if (t.isTextual()) {
+            try {
+                return Instant.parse(t.asText());
+            } catch (DateTimeParseException e) {
+                throw new Rejected(DeadLetterReason.UNDECODABLE,
+                        "eventTime '" + t.asText() + "' is neither epoch milliseconds nor ISO-8601");
+            }
+        }
+        throw new Rejected(DeadLetterReason.UNDECODABLE, "eventTime must be epoch milliseconds or an ISO-8601 string");
+    }
+
+    private static String scalarText(JsonNode v) {
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    private static SourcePosition position(RawRecord raw) {
+        return new SourcePosition(raw.topic(), raw.partition(), raw.offset());
+    }
+
+    static DeadLetter deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
+        return DeadLetter.newBuilder()
+                .setReason(reason.name())
+                .setDetail(detail)
+                .setSource(position(raw))
+                .setSourceTimestamp(raw.timestamp())
+                .setKey(raw.key() == null ? null : ByteBuffer.wrap(raw.key()))
+                .setValue(raw.value() == null ? null : ByteBuffer.wrap(raw.value()))
+                .setTime(Instant.now())
+                .build();
+    }
+
+    /** UTF-8 length without encoding (no allocation). */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A decoding failure on its way to the dead-letter output; no stack trace (an expected outcome). */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final DeadLetterReason reason;
+
+        Rejected(DeadLetterReason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.beex.operators;
+
+import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.schemas.ModelAction;
+import dev.beex.schemas.ModelEventType;
+import dev.beex.schemas.ModelRegistry;
+import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.StoredModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The control-message protocol: how a {@link ModelUpdate} changes the {@link ModelRegistry}.
+ * A pure function of (registry, message, options), so every subtask computes the same registry.
+ *
+ * <ul>
+ *   <li><b>DEPLOY</b> version V: V must be greater than every version the job ever accepted
+ *       ({@code highestVersion}, rolled-back ones included), so a version number always names one
+ *       artifact and versions never go backwards; the model name must equal the serving model's;
+ *       then {@link ModelValidator}. Accepted: V becomes active, the oldest retained versions beyond
+ *       {@code historySize} are dropped.</li>
+ *   <li><b>ROLLBACK</b> to V (0 = the retained version before the active one): V must be retained
+ *       and not already active. The versions newer than V are dropped from the history (they were
+ *       withdrawn); {@code highestVersion} stays, so they cannot be redeployed under the same number.</li>
+ * </ul>
+ * A rejected message leaves the registry untouched.
+ */
+final class ModelControl {
+
+    /**
+     * The outcome of one control message.
+     *
+     * @param type       ACCEPTED, ROLLED_BACK or REJECTED
+     * @param registry   the registry after the message (the unchanged one when rejected)
+     * @param model      the model now active (null when rejected)
+     * @param artifact   the parsed artifact of a new deploy (null otherwise: rebuild from bytes)
+     * @param reason     why it was rejected (null otherwise)
+     * @param previousVersion the active version before the message (0 = none)
+     */
+    record Decision(ModelEventType type, ModelRegistry registry, StoredModel model, ModelArtifact artifact,
+                    String reason, long previousVersion) {
+        boolean changed() {
+            return type != ModelEventType.REJECTED;
+        }
+    }
+
+    private final ModelValidator validator;
+    private final int historySize;
+
+    ModelControl(ClassifyOptions options) {
+        this.validator = new ModelValidator(options);
+        this.historySize = options.historySize();
+    }
+
+    static ModelRegistry empty() {
+        return new ModelRegistry(new ArrayList<>(), 0L, 0L);
+    }
+
+    static StoredModel active(ModelRegistry registry) {
+        if (registry == null || registry.getActiveVersion() == 0) {
+            return null;
+        }
+        for (StoredModel m : registry.getModels()) {
+            if (m.getVersion() == registry.getActiveVersion()) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("broadcast state names active version " + registry.getActiveVersion()
+                + " but does not retain it");
+    }
+
+    Decision apply(ModelRegistry current, ModelUpdate update) {
+        ModelRegistry registry = current == null ? empty() : current;
+        long previous = registry.getActiveVersion();
+        try {
+            StoredModel active = active(registry);
+            if (update.getModelName() == null || update.getModelName().isBlank()) {
+                throw new ModelRejectedException("modelName is required");
+            }
+            if (active != null && !active.getModelName().equals(update.getModelName())) {
+                throw new ModelRejectedException("model name '" + update.getModelName()
+                        + "' does not match the serving model '" + active.getModelName() + "'");
+            }
+            return update.getAction() == ModelAction.ROLLBACK
+                    ? rollback(registry, active, update)
+                    : deploy(registry, update);
+        } catch (ModelRejectedException e) {
+            return new Decision(ModelEventType.REJECTED, registry, null, null, e.getMessage(), previous);
+        }
+    }
+
+    private Decision deploy(ModelRegistry registry, ModelUpdate update) throws ModelRejectedException {
+        long version = update.getVersion();
+        if (version <= 0) {
+            throw new ModelRejectedException("version must be >= 1, got " + version);
+        }
+        if (version <= registry.getHighestVersion()) {
+            throw new ModelRejectedException("version " + version + " is not newer than version "
+                    + registry.getHighestVersion() + " (versions only go up; use ROLLBACK to go back)");
+        }
+        ModelValidator.Validated v = validator.validate(update);
+        List<StoredModel> models = new ArrayList<>(registry.getModels());
+        models.add(v.stored());
+        while (models.size() > historySize) {
+            models.remove(0);
+        }
+        ModelRegistry next = new ModelRegistry(models, version, version);
+        return new Decision(ModelEventType.ACCEPTED, next, v.stored(), v.artifact(), null, registry.getActiveVersion());
+    }
+
+    private Decision rollback(ModelRegistry registry, StoredModel active, ModelUpdate update) throws ModelRejectedException {
+        if (active == null) {
+            throw new ModelRejectedException("nothing to roll back: no model is active");
+        }
+        List<StoredModel> models = registry.getModels();
+        int activeIndex = indexOf(models, active.getVersion());
+        long target = update.getVersion();
+        int targetIndex;
+        if (target == 0) {
+            if (activeIndex == 0) {
+                throw new ModelRejectedException("no version before " + active.getVersion() + " is retained");
+            }
+            targetIndex = activeIndex - 1;
+        } else {
+            targetIndex = indexOf(models, target);
+            if (targetIndex < 0) {
+                throw new ModelRejectedException("version " + target + " is not retained (retained: " + versions(models) + ")");
+            }
+            if (targetIndex == activeIndex) {
+                throw new ModelRejectedException("version " + target + " is already active");
+            }
+        }
+        // Withdraw everything newer than the target; the history stays ordered oldest first.
+        List<StoredModel> kept = new ArrayList<>(models.subList(0, targetIndex + 1));
+        StoredModel restored = kept.get(targetIndex);
+        ModelRegistry next = new ModelRegistry(kept, restored.getVersion(), registry.getHighestVersion());
+        return new Decision(ModelEventType.ROLLED_BACK, next, restored, null, null, active.getVersion());
+    }
+
+    private static int indexOf(List<StoredModel> models, long version) {
+        for (int i = 0; i < models.size(); i++) {
+            if (models.get(i).getVersion() == version) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<Long> versions(List<StoredModel> models) {
+        List<Long> out = new ArrayList<>();
+        for (StoredModel m : models) {
+            out.add(m.getVersion());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.beex.operators;
+
+import dev.beex.schemas.DeadLetter;
+import dev.beex.schemas.HardExample;
+import dev.beex.schemas.ModelEvent;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+/** Side outputs of the beex functions, each typed with its Avro class (no Kryo fallback). */
+public final class OutputTags {
+
+    /** Records that ran every block ({@link ClassifyFunction}); they also get a normal prediction. */
+    public static final OutputTag<HardExample> HARD_EXAMPLES =
+            new OutputTag<>("beex-hard-examples", new AvroTypeInfo<>(HardExample.class));
+
+    /** Input that could not be processed ({@link DecodeFunction}, and the hold-buffer overflow of {@link ClassifyFunction}). */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("beex-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    /** What happened to control messages ({@link ClassifyFunction}, {@link ControlDecodeFunction}). */
+    public static final OutputTag<ModelEvent> MODEL_EVENTS =
+            new OutputTag<>("beex-model-events", new AvroTypeInfo<>(ModelEvent.class));
+
+    private OutputTags() {
+    }
+}

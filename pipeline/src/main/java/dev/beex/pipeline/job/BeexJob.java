@@ -1,0 +1,236 @@
+package dev.beex.pipeline.job;
+
+import dev.beex.model.artifact.ArtifactSignature;
+import dev.beex.operators.ClassifyFunction;
+import dev.beex.operators.ClassifyOptions;
+import dev.beex.operators.ControlDecodeFunction;
+import dev.beex.operators.DecodeFunction;
+import dev.beex.operators.ModelStateDescriptors;
+import dev.beex.operators.OutputTags;
+import dev.beex.operators.RawRecord;
+import dev.beex.operators.RawRecordDeserializationSchema;
+import dev.beex.operators.TopicSchemas;
+import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.PredictionRecord;
+import dev.beex.schemas.TextRecord;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The beex streaming job, built onto any environment (local MiniCluster, a test cluster or a
+ * remote cluster: the same code).
+ *
+ * <pre>
+ * text topic --source--> Decode --+--> Classify (broadcast-connected) --> predictions topic
+ *                           |     |        +--> hard examples / model events (side outputs)
+ *                           v     |
+ *                     dead letters| control topic --source--> ControlDecode --> broadcast
+ * </pre>
+ */
+public final class BeexJob {
+
+    /** Stable operator ids: savepoints map state by them, so they must never change. */
+    public static final String UID_TEXT_SOURCE = "beex-text-source";
+    public static final String UID_CONTROL_SOURCE = "beex-control-source";
+    public static final String UID_DECODE = "beex-decode";
+    public static final String UID_CONTROL_DECODE = "beex-control-decode";
+    public static final String UID_CLASSIFY = "beex-classify";
+
+    /** Kafka's broker-side maximum is 15 min; Flink's 1 h default would fail every transaction. */
+    public static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+    private BeexJob() {
+    }
+
+    /**
+     * Checkpointing as the config asks: exactly-once mode, the interval, and file storage when a
+     * checkpoint dir is set. Apply to the Configuration the environment is created with.
+     */
+    public static Configuration checkpointing(JobConfig config, Configuration conf) {
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (config.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
+        }
+        return conf;
+    }
+
+    /** Partitions of the text topic: the job's default parallelism. */
+    public static int textPartitions(JobConfig config) {
+        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(config.topics().text()))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            return d.get(config.topics().text()).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalArgumentException("cannot read the partitions of text topic '" + config.topics().text()
+                    + "' at " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException("no Kafka broker answered at " + config.bootstrapServers() + " within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Parallelism the job runs with: the configured one, else one subtask per text partition. */
+    public static int parallelism(JobConfig config) {
+        return config.parallelism() > 0 ? config.parallelism() : textPartitions(config);
+    }
+
+    /** Adds the whole topology to {@code env}; {@link #parallelism} subtasks per operator. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        build(env, config, parallelism(config));
+    }
+
+    public static void build(StreamExecutionEnvironment env, JobConfig config, int parallelism) {
+        Topics topics = config.topics();
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        DataStream<RawRecord> raw = env
+                .fromSource(textSource(config), WatermarkStrategy.noWatermarks(), "text: " + topics.text())
+                .uid(UID_TEXT_SOURCE);
+        SingleOutputStreamOperator<TextRecord> texts = raw
+                .process(new DecodeFunction(config.inputFormat(), config.maxTextBytes()), new AvroTypeInfo<>(TextRecord.class))
+                .name("decode").uid(UID_DECODE);
+
+        SingleOutputStreamOperator<ModelUpdate> updates = env
+                .fromSource(controlSource(config), WatermarkStrategy.noWatermarks(), "control: " + topics.control())
+                .uid(UID_CONTROL_SOURCE)
+                .setParallelism(1)
+                .process(new ControlDecodeFunction(), new AvroTypeInfo<>(ModelUpdate.class))
+                .name("decode control").uid(UID_CONTROL_DECODE)
+                .setParallelism(1);
+        BroadcastStream<ModelUpdate> models = updates.broadcast(ModelStateDescriptors.MODELS);
+
+        SingleOutputStreamOperator<PredictionRecord> predictions = texts
+                .connect(models)
+                .process(new ClassifyFunction(classifyOptions(config)), new AvroTypeInfo<>(PredictionRecord.class))
+                .name("classify").uid(UID_CLASSIFY);
+
+        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions())))
+                .name("predictions: " + topics.predictions()).uid("beex-sink-predictions");
+        predictions.getSideOutput(OutputTags.HARD_EXAMPLES)
+                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples())))
+                .name("hard examples: " + topics.hardExamples()).uid("beex-sink-hard-examples");
+        texts.getSideOutput(OutputTags.DEAD_LETTERS)
+                .union(predictions.getSideOutput(OutputTags.DEAD_LETTERS))
+                .sinkTo(sink(config, "dead-letters", TopicSchemas.deadLetters(topics.deadLetters())))
+                .name("dead letters: " + topics.deadLetters()).uid("beex-sink-dead-letters");
+        predictions.getSideOutput(OutputTags.MODEL_EVENTS)
+                .union(updates.getSideOutput(OutputTags.MODEL_EVENTS))
+                .sinkTo(sink(config, "model-events", TopicSchemas.modelEvents(topics.modelEvents())))
+                .name("model events: " + topics.modelEvents()).uid("beex-sink-model-events");
+    }
+
+    /** Text input: raw bytes (decoded downstream so bad bytes become dead letters), committed offsets first. */
+    static KafkaSource<RawRecord> textSource(JobConfig config) {
+        return KafkaSource.<RawRecord>builder()
+                .setProperties(sourceProperties(config))
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.topics().text())
+                .setGroupId(config.groupId())
+                // Resume where the group left off; a new group starts at the beginning.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializationSchema())
+                .build();
+    }
+
+    /**
+     * Control input. Always from the earliest offset when the job starts without state: a fresh
+     * job must replay the model history to find the active version (decisions are deterministic).
+     * A restored job resumes from its checkpointed offsets and has the models in broadcast state.
+     */
+    static KafkaSource<RawRecord> controlSource(JobConfig config) {
+        return KafkaSource.<RawRecord>builder()
+                .setProperties(sourceProperties(config))
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.topics().control())
+                .setGroupId(config.groupId() + "-control")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RawRecordDeserializationSchema())
+                .build();
+    }
+
+    private static Properties sourceProperties(JobConfig config) {
+        Properties p = config.kafkaClientProperties();
+        // Only committed output of upstream transactional producers is input.
+        p.putIfAbsent("isolation.level", "read_committed");
+        // Models travel inline: allow large control messages.
+        p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+        p.putIfAbsent("partition.discovery.interval.ms", "60000");
+        return p;
+    }
+
+    static <T> KafkaSink<T> sink(JobConfig config, String name, KafkaRecordSerializationSchema<T> schema) {
+        Properties p = config.kafkaClientProperties();
+        p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        p.putIfAbsent("max.request.size", String.valueOf(8 * 1024 * 1024));
+        if (config.delivery() == DeliveryGuarantee.AT_LEAST_ONCE) {
+            p.putIfAbsent("linger.ms", "0");
+        }
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(p)
+                .setBootstrapServers(config.bootstrapServers())
+                .setDeliveryGuarantee(config.delivery().toFlink())
+                // One prefix per sink: transactional ids must not collide between the four sinks.
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                .setRecordSerializer(schema)
+                .build();
+    }
+
+    static ClassifyOptions classifyOptions(JobConfig config) {
+        ClassifyOptions options = ClassifyOptions.defaults()
+                .withHoldBufferLimit(config.holdBufferSize())
+                .withExitRuleOverride(config.exitRule());
+        if (!config.trustedKeys().isEmpty()) {
+            List<PublicKey> keys = new ArrayList<>();
+            for (Path file : config.trustedKeys()) {
+                keys.add(readKey(file));
+            }
+            options = options.withTrustedKeys(keys);
+        }
+        return options;
+    }
+
+    private static PublicKey readKey(Path file) {
+        try {
+            return ArtifactSignature.readPublicKey(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("trusted key file not found: " + file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("trusted key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** For readers of the output topics (tests, the demo): Avro type info of a record class. */
+    public static <T extends org.apache.avro.specific.SpecificRecordBase> TypeInformation<T> typeOf(Class<T> type) {
+        return new AvroTypeInfo<>(type);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.beex.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User mistakes end in one line on stderr and a non-zero exit, never a stack trace. */
+class CliErrorsTest {
+
+    private record Result(int code, String err) {
+    }
+
+    private static Result run(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = BeexMain.run(args);
+            return new Result(code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    @Test
+    void anUnknownOptionPrintsOneErrorLineAndExitsNonZero() {
+        Result r = run("run", "--no-such-flag");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().lines().filter(l -> l.startsWith("beex: ")).toList()).hasSize(1);
+        assertThat(r.err()).contains("--no-such-flag").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadValueNamesTheKey() {
+        Result r = run("run", "--delivery", "sometimes");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("beex: delivery must be exactly-once or at-least-once, not 'sometimes'");
+    }
+
+    @Test
+    void aMissingModelFileIsOneLine(@TempDir Path dir) {
+        Result r = run("publish", "--model", dir.resolve("nope.beex").toString(), "--version", "1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: model file not found: " + dir.resolve("nope.beex"));
+    }
+
+    @Test
+    void aFileThatIsNotAModelIsRefusedBeforeAnythingIsSent(@TempDir Path dir) throws Exception {
+        Path fake = Files.writeString(dir.resolve("fake.beex"), "not a model");
+        Result r = run("publish", "--model", fake.toString(), "--version", "1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("beex: " + fake + ": not a valid model artifact").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingDataFileIsOneLine(@TempDir Path dir) {
+        Result r = run("produce", "--data", dir.resolve("none.jsonl").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: data file not found: " + dir.resolve("none.jsonl"));
+    }
+
+    @Test
+    void anUnknownConfigKeyIsOneLine(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("job.properties"), "bootstrap.servers=127.0.0.1:1\ntopic.txt=x\n");
+        Result r = run("run", "--config", cfg.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: unknown configuration key 'topic.txt'");
+    }
+}
