@@ -3,6 +3,7 @@
 # on 127.0.0.1, as flink-dist's scripts would: resource flags from BashJavaUtils, one process each,
 # each with its own java.io.tmpdir. Web UI / REST: http://127.0.0.1:8081
 #   deploy/flink/start-cluster.sh && deploy/flink/submit.sh pipeline/target/beex-cluster.jar --config job.properties
+#   deploy/flink/start-cluster.sh --add-taskmanager     # one more TaskManager for a running cluster
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dir="${BEEX_FLINK_DIR:-$here/run}"
@@ -32,9 +33,15 @@ start() { # name, class, jvm flags, dynamic properties
   echo "flink: started $name (pid $!)"
 }
 
+mapfile -t tm < <(params GET_TM_RESOURCE_PARAMS)
+if [ "${1:-}" = "--add-taskmanager" ]; then
+  n=$(( $(ls "$dir"/taskmanager-*.pid 2>/dev/null | wc -l) + 1 ))
+  while [ -f "$dir/taskmanager-$n.pid" ]; do n=$((n + 1)); done
+  start "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" "${tm[1]:-}"
+  exit 0
+fi
 mapfile -t jm < <(params GET_JM_RESOURCE_PARAMS)
 start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "${jm[0]}" "${jm[1]:-}"
-mapfile -t tm < <(params GET_TM_RESOURCE_PARAMS)
 for i in $(seq 1 "$tms"); do
   start "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" "${tm[1]:-}"
 done

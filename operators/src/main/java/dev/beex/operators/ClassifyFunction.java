@@ -128,9 +128,9 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         }
         ensureEngine(active, null);
         if (!held.isEmpty()) {
-            drainHeld(ctx, out);
+            drainHeld(ctx::output, out);
         }
-        score(record, ctx, out);
+        score(record, out, ctx::output);
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         emit(ctx, event(ModelEventType.ACTIVE, model.getModelName(), model.getVersion(), model.getSha256(), null,
                 model.getVersion(), d.previousVersion()));
         if (!held.isEmpty()) {
-            drainHeld(ctx, out);
+            drainHeld(ctx::output, out);
         }
     }
 
@@ -206,34 +206,21 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
                 .build());
     }
 
-    private void drainHeld(ReadOnlyContext ctx, Collector<PredictionRecord> out) {
+    private void drainHeld(SideSink side, Collector<PredictionRecord> out) {
         LOG.info("Scoring {} records held until a model was active", held.size());
         for (TextRecord r : held) {
-            score(r, ctx, out);
+            score(r, out, side);
         }
         held.clear();
         heldBytes = 0;
     }
 
-    private void drainHeld(Context ctx, Collector<PredictionRecord> out) {
-        LOG.info("Scoring {} records held until a model was active", held.size());
-        for (TextRecord r : held) {
-            scoreTo(r, out, ctx::output);
-        }
-        held.clear();
-        heldBytes = 0;
-    }
-
-    private void score(TextRecord record, ReadOnlyContext ctx, Collector<PredictionRecord> out) {
-        scoreTo(record, out, ctx::output);
-    }
-
-    /** Side outputs, shared by the two context types (they have no common interface for it). */
+    /** Side outputs of either context type (their common base class is not public). */
     private interface SideSink {
         <X> void output(OutputTag<X> tag, X value);
     }
 
-    private void scoreTo(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
+    private void score(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
         long start = System.nanoTime();
         Prediction p;
         try {

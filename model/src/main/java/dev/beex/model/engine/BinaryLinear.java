@@ -7,9 +7,10 @@ import dev.beex.model.nn.Kernels;
  * {@code s_o = K − 2·popcount(x XOR w_o)} and the activation shift folded into the bias:
  * {@code b'_o = b_o + c·α_o·Σ_k sign(W[o][k])} (model/README.md).
  *
- * <p>The kernel walks four output rows per load of an activation word, so each token's bits
- * are read once per four rows; the rows of {@link BinaryMatrix#bits} are contiguous, and
- * the common widths (2 and 4 words: K = 128 and 256) have straight-line inner bodies.
+ * <p>The rows of {@link BinaryMatrix#bits} are contiguous. The common widths have straight-line
+ * bodies that keep several tokens' activation words in registers so each weight row is
+ * loaded once per group: four tokens for K = 128 (2 words), two for K = 256 (4 words);
+ * leftover tokens and other widths walk four output rows per activation load.
  */
 public final class BinaryLinear implements LinearKernel {
     private final int in;
@@ -76,13 +77,23 @@ public final class BinaryLinear implements LinearKernel {
     }
 
     @Override
-    public void forward(float[] x, PackedActivations packed, int n, float[] y) {
+    public void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y) {
         if (packed.length != in) {
             throw new IllegalStateException("input packed with length " + packed.length + ", layer expects " + in);
         }
         long[] xb = packed.bits;
         float[] beta = packed.beta;
-        for (int t = 0; t < n; t++) {
+        int t = 0;
+        if (words == 2) {
+            for (; t + 4 <= n; t += 4) {
+                tokens4words2(xb, t, beta, y);
+            }
+        } else if (words == 4) {
+            for (; t + 2 <= n; t += 2) {
+                tokens2words4(xb, t, beta, y);
+            }
+        }
+        for (; t < n; t++) {
             int xo = t * words;
             int yo = t * out;
             float b = beta[t];
@@ -93,6 +104,47 @@ public final class BinaryLinear implements LinearKernel {
             } else {
                 rowsAny(xb, xo, b, y, yo);
             }
+        }
+    }
+
+    /** K = 128: four tokens share each load of a weight row (8 activation words live in registers). */
+    private void tokens4words2(long[] xb, int t, float[] beta, float[] y) {
+        final long[] w = this.w;
+        int xo = t * 2;
+        long a0 = xb[xo], a1 = xb[xo + 1], b0 = xb[xo + 2], b1 = xb[xo + 3];
+        long c0 = xb[xo + 4], c1 = xb[xo + 5], e0 = xb[xo + 6], e1 = xb[xo + 7];
+        float ba = beta[t], bb = beta[t + 1], bc = beta[t + 2], be = beta[t + 3];
+        int ya = t * out, yb = ya + out, yc = yb + out, ye = yc + out;
+        for (int o = 0; o < out; o++) {
+            long w0 = w[2 * o], w1 = w[2 * o + 1];
+            int da = Long.bitCount(a0 ^ w0) + Long.bitCount(a1 ^ w1);
+            int db = Long.bitCount(b0 ^ w0) + Long.bitCount(b1 ^ w1);
+            int dc = Long.bitCount(c0 ^ w0) + Long.bitCount(c1 ^ w1);
+            int de = Long.bitCount(e0 ^ w0) + Long.bitCount(e1 ^ w1);
+            float al = alpha[o], bias = foldedBias[o];
+            y[ya + o] = (al * ba) * (in - 2 * da) + bias;
+            y[yb + o] = (al * bb) * (in - 2 * db) + bias;
+            y[yc + o] = (al * bc) * (in - 2 * dc) + bias;
+            y[ye + o] = (al * be) * (in - 2 * de) + bias;
+        }
+    }
+
+    /** K = 256: two tokens share each load of a weight row. */
+    private void tokens2words4(long[] xb, int t, float[] beta, float[] y) {
+        final long[] w = this.w;
+        int xo = t * 4;
+        long a0 = xb[xo], a1 = xb[xo + 1], a2 = xb[xo + 2], a3 = xb[xo + 3];
+        long b0 = xb[xo + 4], b1 = xb[xo + 5], b2 = xb[xo + 6], b3 = xb[xo + 7];
+        float ba = beta[t], bb = beta[t + 1];
+        int ya = t * out, yb = ya + out;
+        for (int o = 0; o < out; o++) {
+            int p = 4 * o;
+            long w0 = w[p], w1 = w[p + 1], w2 = w[p + 2], w3 = w[p + 3];
+            int da = Long.bitCount(a0 ^ w0) + Long.bitCount(a1 ^ w1) + Long.bitCount(a2 ^ w2) + Long.bitCount(a3 ^ w3);
+            int db = Long.bitCount(b0 ^ w0) + Long.bitCount(b1 ^ w1) + Long.bitCount(b2 ^ w2) + Long.bitCount(b3 ^ w3);
+            float al = alpha[o], bias = foldedBias[o];
+            y[ya + o] = (al * ba) * (in - 2 * da) + bias;
+            y[yb + o] = (al * bb) * (in - 2 * db) + bias;
         }
     }
 

@@ -1,18 +1,21 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.nn.Kernels;
+
 /**
  * Dense float linear layer {@code y_o = Σ_k W[o][k]·x_k + b_o}, for float-precision models and
  * for the float baseline of the benchmark. The weights are kept transposed ({@code [in][out]})
- * so the inner loop is an i-k-j saxpy over contiguous output rows that HotSpot vectorizes;
- * tokens are processed four at a time so each weight row is loaded once per four tokens.
- * Each {@code y_o} is accumulated over k in index order and the bias added last, the same
- * rounding as a plain dot product.
+ * as row arrays and multiplied with the training path's own
+ * {@link Kernels#matmul} (i-k-j, four weight rows per pass into a row accumulator: every array
+ * of the inner loop indexed by the bare loop index, which HotSpot 17 vectorizes). Float models
+ * therefore round exactly alike in both paths. (A variant keeping four token rows live per
+ * weight-row load measured slower: offset indexing defeats the vectorizer.)
  */
 public final class FloatLinear implements LinearKernel {
     private final int in;
     private final int out;
-    /** {@code [in][out]}. */
-    private final float[] wt;
+    /** {@code [in][out]}: one array per input row, the layout HotSpot vectorizes (see Kernels.matmul). */
+    private final float[][] wt;
     private final float[] bias;
 
     /** @param weight row-major {@code [out][in]} as in {@link dev.beex.model.LinearParams} */
@@ -23,10 +26,10 @@ public final class FloatLinear implements LinearKernel {
         }
         this.in = in;
         this.out = out;
-        this.wt = new float[in * out];
+        this.wt = new float[in][out];
         for (int o = 0; o < out; o++) {
             for (int k = 0; k < in; k++) {
-                wt[k * out + o] = weight[o * in + k];
+                wt[k][o] = weight[o * in + k];
             }
         }
         this.bias = bias.clone();
@@ -53,46 +56,12 @@ public final class FloatLinear implements LinearKernel {
     }
 
     @Override
-    public void forward(float[] x, PackedActivations packed, int n, float[] y) {
-        java.util.Arrays.fill(y, 0, n * out, 0f);
-        int t = 0;
-        for (; t + 4 <= n; t += 4) {
-            tile4(x, t, y);
-        }
-        for (; t < n; t++) {
-            tile1(x, t, y);
-        }
-        for (t = 0; t < n; t++) {
+    public void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y) {
+        Kernels.matmul(x, 0, in, 1, wt, 0, y, 0, out, n, in, out, false, rowScratch);
+        for (int t = 0; t < n; t++) {
             int yo = t * out;
             for (int o = 0; o < out; o++) {
                 y[yo + o] += bias[o];
-            }
-        }
-    }
-
-    private void tile1(float[] x, int t, float[] y) {
-        int xo = t * in, yo = t * out;
-        for (int k = 0; k < in; k++) {
-            float xv = x[xo + k];
-            int wo = k * out;
-            for (int o = 0; o < out; o++) {
-                y[yo + o] += xv * wt[wo + o];
-            }
-        }
-    }
-
-    private void tile4(float[] x, int t, float[] y) {
-        int x0 = t * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
-        int y0 = t * out, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
-        for (int k = 0; k < in; k++) {
-            float a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
-            int wo = k * out;
-            for (int o = 0; o < out; o++) {
-                float wv = wt[wo + o];
-                y[y0 + o] += a0 * wv;
-                y[y1 + o] += a1 * wv;
-                y[y2 + o] += a2 * wv;
-                y[y3 + o] += a3 * wv;
             }
         }
     }

@@ -45,7 +45,6 @@ public final class InferenceEngine {
     private final float[] q;
     private final float[] k;
     private final float[] v;
-    private final float[] kt;
     private final float[] attn;
     private final float[] proj;
     private final float[] x1;
@@ -53,7 +52,9 @@ public final class InferenceEngine {
     private final float[] filter;
     private final float[] gateOut;
     private final float[] filterOut;
-    private final float[] attnProbs;
+    private final Attention.Buffers attnBuffers;
+    /** Row scratch of the dense float kernels. */
+    private final float[] rowScratch;
     private final float[] pool;
     private final float[] probs;
     private final PackedActivations packed;
@@ -86,7 +87,6 @@ public final class InferenceEngine {
         this.q = new float[td];
         this.k = new float[td];
         this.v = new float[td];
-        this.kt = new float[td];
         this.attn = new float[td];
         this.proj = new float[td];
         this.x1 = new float[td];
@@ -94,7 +94,8 @@ public final class InferenceEngine {
         this.filter = new float[th];
         this.gateOut = new float[td];
         this.filterOut = new float[td];
-        this.attnProbs = new float[heads * maxTokens * maxTokens];
+        this.attnBuffers = new Attention.Buffers(d, heads, maxTokens);
+        this.rowScratch = new float[Math.max(d, hidden)];
         this.pool = new float[d];
         this.probs = new float[numLabels];
         this.packed = new PackedActivations(maxTokens, Math.max(d, hidden));
@@ -235,7 +236,7 @@ public final class InferenceEngine {
         linear(lin[0], x, n, q, true);
         linear(lin[1], x, n, k, false);
         linear(lin[2], x, n, v, false);
-        Attention.attend(q, k, v, n, d, heads, kt, attnProbs, attn);
+        Attention.attend(q, k, v, n, d, heads, attnBuffers, attn);
         linear(lin[3], attn, n, proj, true);
         for (int i = 0; i < n * d; i++) {
             proj[i] += x[i];
@@ -269,7 +270,7 @@ public final class InferenceEngine {
         if (layer.binary() && pack) {
             packed.pack(in, n, layer.in(), layer.shift());
         }
-        layer.forward(in, packed, n, out);
+        layer.forward(in, packed, rowScratch, n, out);
     }
 
     /** Mean-pools x over the n tokens, applies exit head {@code b}, softmax into {@code p}. */

@@ -14,7 +14,8 @@ interface LinearKernel {
 
     /**
      * {@code y[t·out + o]} for {@code t < n}. A binary layer reads {@code packed} (the input
-     * binarized around {@link #shift()}); a float layer reads {@code x[t·in + k]}.
+     * binarized around {@link #shift()}); a float layer reads {@code x[t·in + k]} and uses
+     * {@code rowScratch} (length >= out, owned by the calling engine).
      */
-    void forward(float[] x, PackedActivations packed, int n, float[] y);
+    void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y);
 }

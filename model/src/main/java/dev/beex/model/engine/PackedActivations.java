@@ -17,19 +17,32 @@ final class PackedActivations {
         this.beta = new float[maxTokens];
     }
 
-    /** Binarizes rows {@code x[t·length .. (t+1)·length)} for {@code t < n} around {@code shift}. */
+    /**
+     * Binarizes rows {@code x[t·length .. (t+1)·length)} for {@code t < n} around {@code shift}.
+     * One pass per row computes β (summed in index order, as {@code Kernels.actScale}) and the
+     * bits, branch-free: the bit is the sign bit of {@code (x − c) + 0f}, where adding +0
+     * turns −0 into +0 so that zero binarizes to +1 ({@link BitPacking#bit}).
+     */
     void pack(float[] x, int n, int length, float shift) {
         int w = BitPacking.words(length);
         this.words = w;
         this.length = length;
         for (int t = 0; t < n; t++) {
-            int off = t * length;
+            int k = t * length;
+            int end = k + length;
+            int dst = t * w;
             float sum = 0f;
-            for (int k = 0; k < length; k++) {
-                sum += Math.abs(x[off + k] - shift);
+            while (k < end) {
+                int stop = Math.min(end, k + 64);
+                long word = 0L;
+                for (int b = 0; k < stop; k++, b++) {
+                    float u = x[k] - shift;
+                    sum += Math.abs(u);
+                    word |= (long) (Float.floatToRawIntBits(u + 0f) >>> 31) << b;
+                }
+                bits[dst++] = word;
             }
             beta[t] = sum / length;
-            BitPacking.pack(x, off, length, shift, bits, t * w);
         }
     }
 }

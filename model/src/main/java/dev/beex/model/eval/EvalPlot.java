@@ -17,6 +17,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYPointerAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -60,6 +61,7 @@ public final class EvalPlot {
         NumberAxis x = new NumberAxis("FLOPs saved against full depth (%)");
         NumberAxis y = new NumberAxis("accuracy (%)");
         y.setAutoRangeIncludesZero(false);
+        y.setUpperMargin(0.08);
         x.setAutoRangeIncludesZero(true);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
         renderer.setSeriesPaint(0, CURVE);
@@ -73,6 +75,7 @@ public final class EvalPlot {
         renderer.setSeriesShape(2, new java.awt.Polygon(new int[] {0, 8, 0, -8}, new int[] {-8, 0, 8, 0}, 4));
 
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD); // chosen and full-depth marks on top
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xdddddd));
         plot.setRangeGridlinePaint(new Color(0xdddddd));
@@ -84,16 +87,23 @@ public final class EvalPlot {
         fullLine.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         plot.addRangeMarker(fullLine);
 
-        // Threshold labels on the sweep points (one per distinct point, so they do not pile up).
+        // Threshold labels on the sweep points; a point too close to one already labelled stays
+        // unlabelled (closeness relative to the data ranges, so labels never pile up).
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
-        double lastX = Double.NaN, lastY = Double.NaN;
+        double xRange = Math.max(1e-9, curve.getMaxX() - Math.min(0, curve.getMinX()));
+        double yRange = Math.max(1e-9, Math.max(curve.getMaxY(), 100 * report.fullDepthAccuracy())
+                - Math.min(curve.getMinY(), 100 * report.fullDepthAccuracy()));
+        List<double[]> labelled = new ArrayList<>();
         for (EvalReport.SweepPoint p : points) {
             double px = 100 * p.flopsSaved(), py = 100 * p.accuracy();
-            if (Math.abs(px - lastX) < 1.5 && Math.abs(py - lastY) < 0.3) {
+            boolean crowded = false;
+            for (double[] q : labelled) {
+                crowded |= Math.abs(px - q[0]) < 0.07 * xRange && Math.abs(py - q[1]) < 0.06 * yRange;
+            }
+            if (crowded) {
                 continue;
             }
-            lastX = px;
-            lastY = py;
+            labelled.add(new double[] {px, py});
             XYTextAnnotation label = new XYTextAnnotation(threshold(p), px, py);
             label.setFont(small);
             label.setPaint(CURVE.darker());

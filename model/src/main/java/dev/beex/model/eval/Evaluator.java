@@ -194,7 +194,9 @@ public final class Evaluator {
             used += flops.record(out.tokens()[r], exit + 1);
         }
         double saved = fullFlops == 0 ? 0 : 1 - used / fullFlops;
-        double threshold = row.rule().kind() == ExitRule.Kind.NONE ? Double.NaN : row.rule().threshold();
+        // Float.toString keeps the threshold as written (0.9, not 0.8999999761581421).
+        double threshold = row.rule().kind() == ExitRule.Kind.NONE ? Double.NaN
+                : Double.parseDouble(Float.toString(row.rule().threshold()));
         return new EvalReport.SweepPoint(row.rule().toString(), threshold, row.accuracy(),
                 Metrics.macroF1(out.gold(), predicted, numLabels), row.meanBlocks(), row.hardFraction(), saved, chosen);
     }

@@ -21,12 +21,13 @@ public final class BinaryLinear implements Linear {
     private final int in;
     private final int out;
     private final float shift;
-    private final float[] xb;      // [T][in]  B(x − c)
+    private final float[][] xb;    // [T][in]  B(x − c)
     private final float[] beta;    // [T]
     private final float[] s;       // [T][out] binary dot
     private final float[] gs;      // [T][out] scratch: g·α·β
     private final float[] dxb;     // [T][in]  scratch: dL/dB(u)
     private final float[] dBetaIn; // [T]    scratch: (dL/dβ) / in
+    private final float[] acc;     // matmul row scratch
     private final float[] dAlpha;  // [out] accumulated until finishGradients
     private final float[] gAlpha;  // [out] Σ g·α, accumulated (only used when c ≠ 0)
     private float[] x;
@@ -39,7 +40,8 @@ public final class BinaryLinear implements Linear {
         this.in = weights.params.in;
         this.out = weights.params.out;
         this.shift = weights.params.actShift;
-        this.xb = new float[maxTokens * in];
+        this.xb = new float[maxTokens][in];
+        this.acc = new float[Math.max(in, out)];
         this.beta = new float[maxTokens];
         this.s = new float[maxTokens * out];
         this.gs = new float[maxTokens * out];
@@ -56,13 +58,14 @@ public final class BinaryLinear implements Linear {
         this.tokens = tokens;
         float c = shift;
         for (int t = 0; t < tokens; t++) {
-            int xr = xOff + t * in, br = t * in;
+            int xr = xOff + t * in;
+            float[] xbt = xb[t];
             beta[t] = Kernels.actScale(x, xr, in, c);
             for (int k = 0; k < in; k++) {
-                xb[br + k] = binarizer.apply(x[xr + k] - c);
+                xbt[k] = binarizer.apply(x[xr + k] - c);
             }
+            Kernels.matmul(xbt, 0, in, 1, w.transposed, 0, s, t * out, out, 1, in, out, false, acc);
         }
-        Kernels.matmul(xb, 0, in, 1, w.wbT, 0, out, s, 0, out, tokens, in, out, false);
         float[] alpha = w.alpha, fold = w.foldedBias;
         for (int t = 0; t < tokens; t++) {
             int sr = t * out, yr = yOff + t * out;
@@ -94,7 +97,7 @@ public final class BinaryLinear implements Linear {
             dBetaIn[t] = dBeta / in;
         }
         // dL/dB(u) = gs · B(W)
-        Kernels.matmul(gs, 0, out, 1, w.wb, 0, in, dxb, 0, in, tokens, out, in, false);
+        Kernels.matmul(gs, 0, out, 1, w.rows, 0, dxb, 0, in, tokens, out, in, false, acc);
         for (int t = 0; t < tokens; t++) {
             int xr = xOff + t * in, br = t * in, dr = dxOff + t * in;
             float db2 = dBetaIn[t];
@@ -104,7 +107,7 @@ public final class BinaryLinear implements Linear {
             }
         }
         // dL/dB(W) (without the c term, added in finishGradients) += gsᵀ · B(u)
-        Kernels.matmul(gs, 0, 1, out, xb, 0, in, grad.weight, 0, in, out, tokens, in, true);
+        Kernels.matmul(gs, 0, 1, out, xb, 0, grad.weight, 0, in, out, tokens, in, true, acc);
     }
 
     @Override

@@ -7,22 +7,23 @@ public final class FloatLinear implements Linear {
     private final LinearWeights w;
     private final int in;
     private final int out;
-    private float[] x;
-    private int xOff;
+    private final float[][] xRows;  // copy of the input rows (for dW)
+    private final float[] acc;
     private int tokens;
 
     public FloatLinear(LinearWeights weights, int maxTokens) {
         this.w = weights;
         this.in = weights.params.in;
         this.out = weights.params.out;
+        this.xRows = new float[maxTokens][in];
+        this.acc = new float[Math.max(in, out)];
     }
 
     @Override
     public void forward(float[] x, int xOff, int tokens, float[] y, int yOff) {
-        this.x = x;
-        this.xOff = xOff;
         this.tokens = tokens;
-        Kernels.matmul(x, xOff, in, 1, w.wbT, 0, out, y, yOff, out, tokens, in, out, false);
+        Kernels.toRows(x, xOff, in, tokens, in, xRows, 0);
+        Kernels.matmul(x, xOff, in, 1, w.transposed, 0, y, yOff, out, tokens, in, out, false, acc);
         float[] b = w.params.bias;
         for (int t = 0; t < tokens; t++) {
             int row = yOff + t * out;
@@ -42,9 +43,9 @@ public final class FloatLinear implements Linear {
             }
         }
         // dx += dy · W        (W is [out][in])
-        Kernels.matmul(dy, dyOff, out, 1, w.params.weight, 0, in, dx, dxOff, in, tokens, out, in, true);
+        Kernels.matmul(dy, dyOff, out, 1, w.rows, 0, dx, dxOff, in, tokens, out, in, true, acc);
         // dW += dyᵀ · x
-        Kernels.matmul(dy, dyOff, 1, out, x, xOff, in, grad.weight, 0, in, out, tokens, in, true);
+        Kernels.matmul(dy, dyOff, 1, out, xRows, 0, grad.weight, 0, in, out, tokens, in, true, acc);
     }
 
     @Override

@@ -11,31 +11,23 @@ public final class Kernels {
     private Kernels() {
     }
 
-    /** {@code sign(v)} with sign(0) = +1, as everywhere in beex. */
+    /** {@code sign(v)} with sign(0) = sign(−0) = +1, as everywhere in beex. Branch-free. */
     public static float sign(float v) {
-        return v >= 0f ? 1f : -1f;
+        return Math.copySign(1f, v + 0f);   // −0 + 0 = +0
     }
 
-    /** Bi-Real Net's ApproxSign F: the differentiable stand-in for sign in BAT's backward. */
+    /**
+     * Bi-Real Net's ApproxSign F: {@code -1 (u<-1); 2u+u² (-1<=u<0); 2u−u² (0<=u<1); 1 (u>=1)},
+     * written branch-free as {@code 2v − v|v|} with v = clamp(u, −1, 1).
+     */
     public static float approxSign(float u) {
-        if (u < -1f) {
-            return -1f;
-        }
-        if (u < 0f) {
-            return 2f * u + u * u;
-        }
-        if (u < 1f) {
-            return 2f * u - u * u;
-        }
-        return 1f;
+        float v = Math.max(-1f, Math.min(1f, u));
+        return 2f * v - v * Math.abs(v);
     }
 
-    /** F'(u) = 2 + 2u on [-1, 0), 2 − 2u on [0, 1), 0 elsewhere. */
+    /** F'(u) = 2 + 2u on [-1, 0), 2 − 2u on [0, 1), 0 elsewhere; i.e. max(0, 2 − 2|u|). */
     public static float approxSignGrad(float u) {
-        if (u < -1f || u >= 1f) {
-            return 0f;
-        }
-        return u < 0f ? 2f + 2f * u : 2f - 2f * u;
+        return Math.max(0f, 2f - 2f * Math.abs(u));
     }
 
     /** Mean absolute value of {@code x[off..off+n)}: the scale α of a weight row or embedding row. */
@@ -127,12 +119,43 @@ public final class Kernels {
     }
 
     /**
-     * {@code C[i][0..n) (+)= Σ_k A[i][k]·B[k][0..n)} for {@code i < rows}, {@code k < inner}:
-     * the i-k-j order, whose inner loop over contiguous rows of B and C HotSpot vectorizes.
-     * A is addressed as {@code a[aOff + i·aRow + k·aCol]} (so a transposed A costs nothing),
-     * B as {@code b[bOff + k·bRow + j]}, C as {@code c[cOff + i·cRow + j]}.
-     * Rounding order per element: {@code c += ((a0·b0 + a1·b1) + a2·b2) + a3·b3} over k in
+     * {@code C[i][0..n) (+)= Σ_k A[i][k]·B[bFirst + k][0..n)} for {@code i < rows}, {@code k < inner}:
+     * the i-k-j order. A is addressed as {@code a[aOff + i·aRow + k·aCol]} (so a transposed A
+     * costs nothing), C as {@code c[cOff + i·cRow + j]}. B is given as separate row arrays and
+     * each C row is accumulated in the scratch {@code acc} (length >= n): HotSpot (17) only
+     * vectorizes the inner loop when every array in it is indexed by the bare loop index.
+     * Rounding order per element: {@code acc += ((a0·b0 + a1·b1) + a2·b2) + a3·b3} for k in
      * groups of four, then single terms for the remainder. Sums of ±1 products are exact.
+     */
+    public static void matmul(float[] a, int aOff, int aRow, int aCol, float[][] b, int bFirst,
+                              float[] c, int cOff, int cRow, int rows, int inner, int n,
+                              boolean accumulate, float[] acc) {
+        for (int i = 0; i < rows; i++) {
+            int ci = cOff + i * cRow;
+            if (accumulate) {
+                System.arraycopy(c, ci, acc, 0, n);
+            } else {
+                java.util.Arrays.fill(acc, 0, n, 0f);
+            }
+            int ai = aOff + i * aRow;
+            int k = 0;
+            for (; k + 3 < inner; k += 4) {
+                int bk = bFirst + k;
+                axpy4(acc, a[ai + k * aCol], b[bk], a[ai + (k + 1) * aCol], b[bk + 1],
+                        a[ai + (k + 2) * aCol], b[bk + 2], a[ai + (k + 3) * aCol], b[bk + 3], n);
+            }
+            for (; k < inner; k++) {
+                axpy(acc, a[ai + k * aCol], b[bFirst + k], n);
+            }
+            System.arraycopy(acc, 0, c, ci, n);
+        }
+    }
+
+    /**
+     * The same product, rounding and order as {@link #matmul(float[], int, int, int, float[][], int,
+     * float[], int, int, int, int, int, boolean, float[])}, with B flat ({@code b[bOff + k·bRow + j]}).
+     * Bit-identical results, but HotSpot does not vectorize it (offsets differ between arrays):
+     * prefer the row-array form on hot paths.
      */
     public static void matmul(float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow,
                               float[] c, int cOff, int cRow, int rows, int inner, int n, boolean accumulate) {
@@ -143,7 +166,6 @@ public final class Kernels {
             }
             int ai = aOff + i * aRow;
             int k = 0;
-            // Four rows of B per pass: one load/store of C per four multiply-adds.
             for (; k + 3 < inner; k += 4) {
                 float a0 = a[ai + k * aCol], a1 = a[ai + (k + 1) * aCol];
                 float a2 = a[ai + (k + 2) * aCol], a3 = a[ai + (k + 3) * aCol];
@@ -159,6 +181,26 @@ public final class Kernels {
                     c[ci + j] += a0 * b[b0 + j];
                 }
             }
+        }
+    }
+
+    private static void axpy4(float[] acc, float a0, float[] b0, float a1, float[] b1, float a2, float[] b2,
+                              float a3, float[] b3, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+        }
+    }
+
+    private static void axpy(float[] acc, float a0, float[] b0, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += a0 * b0[j];
+        }
+    }
+
+    /** Copies {@code rows} rows of length n from flat {@code src} (row stride {@code stride}) into row arrays. */
+    public static void toRows(float[] src, int off, int stride, int rows, int n, float[][] dst, int dstFirst) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, off + r * stride, dst[dstFirst + r], 0, n);
         }
     }
 }

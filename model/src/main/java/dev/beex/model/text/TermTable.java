@@ -36,25 +36,7 @@ final class TermTable {
         if (get(chars, 0, chars.length) >= 0) {
             return false;
         }
-        if ((size + 1) * 2 > slots.length) {
-            grow();
-        }
-        if (poolSize + chars.length > pool.length) {
-            pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolSize + chars.length));
-        }
-        System.arraycopy(chars, 0, pool, poolSize, chars.length);
-        if (id >= start.length) {
-            int n = Math.max(start.length * 2, id + 1);
-            int old = start.length;
-            start = Arrays.copyOf(start, n);
-            length = Arrays.copyOf(length, n);
-            Arrays.fill(length, old, n, -1);
-        }
-        start[id] = poolSize;
-        length[id] = chars.length;
-        poolSize += chars.length;
-        insert(id);
-        size++;
+        add(chars, 0, chars.length, id);
         return true;
     }
 
@@ -64,10 +46,14 @@ final class TermTable {
      */
     int intern(char[] buf, int off, int len) {
         int id = get(buf, off, len);
-        if (id >= 0) {
-            return id;
+        if (id < 0) {
+            id = size;
+            add(buf, off, len, id);
         }
-        id = size;
+        return id;
+    }
+
+    private void add(char[] buf, int off, int len, int id) {
         if ((size + 1) * 2 > slots.length) {
             grow();
         }
@@ -76,7 +62,7 @@ final class TermTable {
         }
         System.arraycopy(buf, off, pool, poolSize, len);
         if (id >= start.length) {
-            int n = start.length * 2;
+            int n = Math.max(start.length * 2, id + 1);
             int old = start.length;
             start = Arrays.copyOf(start, n);
             length = Arrays.copyOf(length, n);
@@ -87,7 +73,6 @@ final class TermTable {
         poolSize += len;
         insert(id);
         size++;
-        return id;
     }
 
     /** The term of an id in this table. */

@@ -17,6 +17,6 @@ public final class BinaryLinearProbe {
     }
 
     public void forward(int n, float[] y) {
-        layer.forward(null, packed, n, y);
+        layer.forward(null, packed, null, n, y);
     }
 }

@@ -69,6 +69,32 @@ class BitPackingTest {
         assertThat(BitPacking.signAt(bits, 0, 64)).isEqualTo(-1);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 63, 64, 65, 128, 256})
+    void activationPackingAgreesWithWeightPackingAndComputesBeta(int length) {
+        Random rnd = new Random(length + 7);
+        int n = 3;
+        float shift = length == 65 ? 0.5f : 0f;
+        float[] x = new float[n * length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = switch (i % 7) {
+                case 0 -> shift;          // x − c == +0: positive
+                case 1 -> -0f;            // −0 (minus c = 0 stays −0): positive
+                default -> (float) rnd.nextGaussian() + shift;
+            };
+        }
+        PackedActivations p = new PackedActivations(n, length);
+        p.pack(x, n, length, shift);
+        int words = BitPacking.words(length);
+        assertThat(p.words).isEqualTo(words);
+        for (int t = 0; t < n; t++) {
+            long[] want = new long[words];
+            BitPacking.pack(x, t * length, length, shift, want, 0);
+            assertThat(java.util.Arrays.copyOfRange(p.bits, t * words, (t + 1) * words)).isEqualTo(want);
+            assertThat(p.beta[t]).isEqualTo(dev.beex.model.nn.Kernels.actScale(x, t * length, length, shift));
+        }
+    }
+
     @Test
     void packsAroundAShift() {
         float[] v = {0.2f, 0.5f, 0.7f, 0.49f};
@@ -81,7 +107,7 @@ class BitPackingTest {
     @ValueSource(ints = {1, 63, 64, 65, 128, 256})
     void binaryLinearMatchesNaiveFormula(int in) {
         Random rnd = new Random(in * 31L);
-        int out = 7, n = 3;
+        int out = 7, n = 9;
         float shift = in == 65 ? 0.5f : 0f;
         float[] w = new float[out * in];
         float[] bias = new float[out];
@@ -100,7 +126,7 @@ class BitPackingTest {
         PackedActivations p = new PackedActivations(n, in);
         p.pack(x, n, in, shift);
         float[] y = new float[n * out];
-        layer.forward(x, p, n, y);
+        layer.forward(x, p, null, n, y);
         for (int t = 0; t < n; t++) {
             double beta = 0;
             for (int k = 0; k < in; k++) {

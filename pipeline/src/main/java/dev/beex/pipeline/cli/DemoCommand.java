@@ -17,7 +17,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "200", description = "Records per second (default 200).")
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "Records per second (default 100).")
     int rate;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "Flink subtasks = text partitions (default 2).")
@@ -26,12 +26,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "110", description = "Stop after this long, complete or not (default 110).")
     int timeLimit;
 
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Send only the first N test records (default: all).")
+    int limit;
+
     @Override
     public Integer call() throws Exception {
-        if (rate < 1 || parallelism < 1 || timeLimit < 10) {
-            throw new UserException("--rate and --parallelism must be >= 1 and --time-limit >= 10");
+        if (rate < 1 || parallelism < 1 || timeLimit < 10 || limit < 0) {
+            throw new UserException("--rate and --parallelism must be >= 1, --time-limit >= 10, --limit >= 0");
         }
-        DemoSummary summary = new Demo(new Demo.Options(rate, Duration.ofSeconds(timeLimit), parallelism), System.err).run();
+        DemoSummary summary = new Demo(new Demo.Options(rate, Duration.ofSeconds(timeLimit), parallelism, limit), System.err).run();
         if (json) {
             System.out.println(summary.toJson());
         } else {

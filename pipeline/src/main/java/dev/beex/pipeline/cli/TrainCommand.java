@@ -1,13 +1,232 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.model.Precision;
+import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.model.data.DatasetReader;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.train.TrainOptions;
+import dev.beex.model.train.TrainedModel;
+import dev.beex.model.train.Trainer;
+import dev.beex.model.train.TrainingProgress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-// PLACEHOLDER: replaced by the owner of this command; fails loudly until then.
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains a BEExformer and writes the model artifact.")
+/** {@code beex train}: binarization-aware training, δ calibration on dev, then the model artifact. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a BEExformer (binarization-aware, soft-routing loss over all exits), calibrates",
+            "the early-exit threshold delta on the dev split and writes the model artifact."})
 public final class TrainCommand implements Callable<Integer> {
+    private static final TrainOptions D = TrainOptions.defaults();
+
+    @Option(names = "--train", required = true, description = "Training data (.jsonl, .csv, .tsv).")
+    Path train;
+
+    @Option(names = "--dev", required = true, description = "Dev data: selects the epoch and calibrates delta.")
+    Path dev;
+
+    @Option(names = "--out", required = true, description = "Model artifact to write (e.g. model.beex).")
+    Path out;
+
+    @Option(names = "--precision", description = "binary (BEExformer) or float (baseline). Default: binary.")
+    String precision = "binary";
+
+    @Option(names = "--dim", description = "Model width d. Default: ${DEFAULT-VALUE}.")
+    int dim = D.dim();
+
+    @Option(names = "--heads", description = "Attention heads. Default: ${DEFAULT-VALUE}.")
+    int heads = D.heads();
+
+    @Option(names = "--blocks", description = "Blocks (= exits). Default: ${DEFAULT-VALUE}.")
+    int blocks = D.blocks();
+
+    @Option(names = "--hidden", description = "SLFN hidden width. Default: ${DEFAULT-VALUE}.")
+    int hidden = D.slfnHidden();
+
+    @Option(names = "--max-tokens", description = "Longest token sequence. Default: ${DEFAULT-VALUE}.")
+    int maxTokens = D.maxTokens();
+
+    @Option(names = "--vocab", description = "Tokenizer vocabulary budget. Default: ${DEFAULT-VALUE}.")
+    int vocab = D.maxVocab();
+
+    @Option(names = "--min-count", description = "Tokenizer minimum count. Default: ${DEFAULT-VALUE}.")
+    int minCount = D.minCount();
+
+    @Option(names = "--epochs", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
+    int epochs = D.epochs();
+
+    @Option(names = "--batch", description = "Records per optimizer step. Default: ${DEFAULT-VALUE}.")
+    int batch = D.batchSize();
+
+    @Option(names = "--lr", description = "Peak Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    float lr = D.learningRate();
+
+    @Option(names = "--warmup", description = "Fraction of steps with linear warmup (then cosine decay). Default: ${DEFAULT-VALUE}.")
+    float warmup = D.warmup();
+
+    @Option(names = "--dropout", description = "Dropout on the SLFN output. Default: ${DEFAULT-VALUE}.")
+    float dropout = D.dropout();
+
+    @Option(names = "--weight-decay", description = "AdamW decay on float matrices. Default: ${DEFAULT-VALUE}.")
+    float weightDecay = D.weightDecay();
+
+    @Option(names = "--clip", description = "Global gradient-norm clip (0 = off). Default: ${DEFAULT-VALUE}.")
+    float clip = D.gradClip();
+
+    @Option(names = "--exit-weights", description = "Soft-routing loss weights: linear (w_i ~ i), uniform, last, or one number per block. Default: ${DEFAULT-VALUE}.")
+    String exitWeights = D.exitWeights();
+
+    @Option(names = "--exit-tolerance", description = "Delta calibration: accuracy within this of the best counts as a tie (fewest blocks wins). Default: ${DEFAULT-VALUE}.")
+    double exitTolerance = D.exitTolerance();
+
+    @Option(names = "--seed", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed = D.seed();
+
+    @Option(names = "--threads", description = "Worker threads. Default: available processors (${DEFAULT-VALUE}).")
+    int threads = D.threads();
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
     @Override
     public Integer call() {
-        throw new UserException("'train' is not implemented yet");
+        Precision p = switch (precision.trim().toLowerCase(Locale.ROOT)) {
+            case "binary", "bin", "1bit" -> Precision.BINARY;
+            case "float", "fp32" -> Precision.FLOAT;
+            default -> throw new UserException("--precision: '" + precision + "' is not binary or float");
+        };
+        TrainOptions options;
+        try {
+            options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochs, batch, lr,
+                    warmup, weightDecay, clip, dropout, exitWeights, seed, threads, exitTolerance);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("train: " + e.getMessage());
+        }
+        List<LabeledText> trainData = read(train, "--train");
+        List<LabeledText> devData = read(dev, "--dev");
+        PrintStream err = System.err;
+        ProgressBar bar = new ProgressBar(err, quiet);
+        long start = System.nanoTime();
+        TrainedModel model;
+        try {
+            model = new Trainer().train(trainData, devData, options, bar::update);
+        } catch (IllegalArgumentException e) {
+            bar.finish();
+            throw new UserException("train: " + e.getMessage());
+        }
+        bar.finish();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("train.file", train.getFileName().toString());
+        metadata.put("train.records", Integer.toString(trainData.size()));
+        metadata.put("train.options", options.toString());
+        metadata.put("train.bestEpoch", Integer.toString(model.bestEpoch()));
+        metadata.put("dev.accuracy", String.format(Locale.ROOT, "%.4f", model.devAccuracy()));
+        metadata.put("dev.meanBlocks", String.format(Locale.ROOT, "%.3f", model.devMeanBlocks()));
+        ModelArtifact artifact = ModelArtifact.create(model.params(), model.tokenizer(), model.labels(),
+                model.exitRule(), metadata);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            artifact.write(out);
+        } catch (IOException e) {
+            throw new UserException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintStream o = System.out;
+        o.printf(Locale.ROOT, "trained %s model: %d train / %d dev records, labels %s, vocabulary %d%n",
+                p.name().toLowerCase(Locale.ROOT), trainData.size(), devData.size(), model.labels(),
+                model.tokenizer().vocabSize());
+        o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean blocks %.2f of %d%n",
+                model.bestEpoch(), epochs, model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
+                model.devMeanBlocks(), blocks);
+        o.printf(Locale.ROOT, "wall time %.1f s; wrote %s: %,d bytes (float32 export would be %,d bytes, %.1fx)%n",
+                seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
+                (double) artifact.float32Bytes() / artifact.artifactBytes());
+        return 0;
+    }
+
+    private static List<LabeledText> read(Path file, String flag) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(flag + ": " + file + " is not a readable file");
+        }
+        try {
+            List<LabeledText> data = DatasetReader.read(file);
+            if (data.isEmpty()) {
+                throw new UserException(flag + ": " + file + " has no records");
+            }
+            return data;
+        } catch (IOException e) {
+            throw new UserException(flag + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One terminal line, rewritten with \r: epoch, step, loss, dev accuracy, ETA. */
+    static final class ProgressBar {
+        private static final int WIDTH = 24;
+        private final PrintStream out;
+        private final boolean quiet;
+        private double lastDev = Double.NaN;
+        private long lastPrint;
+        private boolean printed;
+
+        ProgressBar(PrintStream out, boolean quiet) {
+            this.out = out;
+            this.quiet = quiet;
+        }
+
+        void update(TrainingProgress p) {
+            if (p.endOfEpoch()) {
+                lastDev = p.devAccuracy();
+            }
+            long now = System.nanoTime();
+            if (quiet || (!p.endOfEpoch() && now - lastPrint < 200_000_000L)) {
+                return;   // at most 5 redraws a second
+            }
+            lastPrint = now;
+            out.print("\r" + line(p));
+            out.flush();
+            printed = true;
+            if (p.endOfEpoch()) {
+                out.println();   // keep one line per finished epoch
+                printed = false;
+            }
+        }
+
+        static String line(TrainingProgress p, double dev) {
+            int filled = (int) ((long) WIDTH * p.step() / Math.max(1, p.stepsPerEpoch()));
+            String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
+            String devText = Double.isNaN(dev) ? "  -   " : String.format(Locale.ROOT, "%.4f", dev);
+            return String.format(Locale.ROOT, "epoch %d/%d [%s] step %d/%d loss %.4f dev %s %5.0f rec/s ETA %s%s",
+                    p.epoch(), p.epochs(), bar, p.step(), p.stepsPerEpoch(), p.loss(), devText,
+                    p.recordsPerSecond(), duration(p.etaMillis()), p.best() ? " *" : "  ");
+        }
+
+        private String line(TrainingProgress p) {
+            return line(p, lastDev);
+        }
+
+        static String duration(long millis) {
+            long s = Math.max(0, millis / 1000);
+            return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                    : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+
+        void finish() {
+            if (printed) {
+                out.println();
+                out.flush();
+                printed = false;
+            }
+        }
     }
 }

@@ -50,10 +50,11 @@ public final class Demo {
      * @param rate        records per second sent to the text topic
      * @param timeLimit   the demo stops by itself after this long, complete or not
      * @param parallelism Flink subtasks = text-topic partitions
+     * @param limit       records of the spam test split to send (0 = all)
      */
-    public record Options(int rate, Duration timeLimit, int parallelism) {
+    public record Options(int rate, Duration timeLimit, int parallelism, int limit) {
         public static Options defaults() {
-            return new Options(200, Duration.ofSeconds(110), 2);
+            return new Options(100, Duration.ofSeconds(110), 2, 0);
         }
     }
 
@@ -70,6 +71,9 @@ public final class Demo {
     public DemoSummary run() throws Exception {
         long deadline = System.nanoTime() + options.timeLimit().toNanos();
         List<LabeledText> data = DemoData.spamTest();
+        if (options.limit() > 0 && data.size() > options.limit()) {
+            data = data.subList(0, options.limit());
+        }
         byte[] v1 = DemoData.modelBytes(DemoData.MODEL_V1);
         byte[] v2 = DemoData.modelBytes(DemoData.MODEL_V2);
         ModelArtifact model = ModelArtifact.fromBytes(v1);
@@ -138,6 +142,8 @@ public final class Demo {
         boolean interactive = System.console() != null;
         long nextProgress = 0;
         int sent = 0;
+        long paceStart = start;
+        int paceOffset = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
             int malformedEvery = Math.max(1, records.size() / (malformed.size() + 1));
             int m = 0;
@@ -152,12 +158,22 @@ public final class Demo {
                     sent++;
                 }
                 if (i == records.size() / 2) {
+                    // v1 serves the first half: wait until it has answered it, then swap.
                     producer.flush();
+                    while (collector.accounted() < sent && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                        if (System.nanoTime() > nextProgress) {
+                            progress(collector, sent, total, interactive);
+                            nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
+                        }
+                    }
                     ControlProducer.send(client, topics.control(), ModelUpdates.deploy("spam", 2, v2, null));
                     log.println((interactive ? "\r" : "") + "beex demo: published model spam v2 mid-stream after "
                             + sent + " records" + " ".repeat(30));
+                    paceStart = System.nanoTime();
+                    paceOffset = sent;
                 }
-                pace(start, sent);
+                pace(paceStart, sent - paceOffset);
                 if (System.nanoTime() > nextProgress) {
                     progress(collector, sent, total, interactive);
                     nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
