@@ -137,17 +137,28 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<PredictionRecord> out) throws Exception {
         BroadcastState<String, ModelRegistry> state = ctx.getBroadcastState(ModelStateDescriptors.MODELS);
         ModelControl.Decision d = control.apply(state.get(ModelStateDescriptors.REGISTRY_KEY), update);
-        if (!d.changed()) {
+        String rejection = d.reason();
+        if (d.changed()) {
+            // Build the engine before touching the state: if that fails, the message is rejected
+            // instead of leaving state and engine disagreeing (or failing the job on every replay).
+            try {
+                ensureEngine(d.model(), d.artifact());
+            } catch (RuntimeException e) {
+                LOG.error("Model {} v{} passed its checks but no engine could be built", update.getModelName(),
+                        d.model().getVersion(), e);
+                rejection = "engine could not be built: " + e.getMessage();
+            }
+        }
+        if (rejection != null) {
             metrics.modelsRejected.inc();
             LOG.warn("Rejected model update {} v{} ({}): {}", update.getModelName(), update.getVersion(),
-                    update.getAction(), d.reason());
+                    update.getAction(), rejection);
             emit(ctx, event(ModelEventType.REJECTED, update.getModelName(), update.getVersion(), update.getSha256(),
-                    d.reason(), d.previousVersion(), d.previousVersion()));
+                    rejection, d.previousVersion(), d.previousVersion()));
             return;
         }
         state.put(ModelStateDescriptors.REGISTRY_KEY, d.registry());
         StoredModel model = d.model();
-        ensureEngine(model, d.artifact());
         if (d.type() == ModelEventType.ACCEPTED) {
             metrics.modelsAccepted.inc();
         } else {

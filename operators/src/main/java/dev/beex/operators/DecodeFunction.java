@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -137,8 +136,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         String idText = id != null && (id.isTextual() || id.isNumber()) ? id.asText() : keyOrPosition(raw);
         Instant eventTime = jsonTime(root, raw);
         Map<String, String> attributes = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             String name = field.getKey();
             if (name.equals("id") || name.equals("text") || name.equals("eventTime") || name.equals("timestamp")) {
                 continue;
@@ -147,8 +145,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
                 attributes = new HashMap<>();
             }
             if (name.equals("attributes") && field.getValue().isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> a = field.getValue().fields(); a.hasNext(); ) {
-                    Map.Entry<String, JsonNode> attr = a.next();
+                for (Map.Entry<String, JsonNode> attr : field.getValue().properties()) {
                     attributes.put(attr.getKey(), scalarText(attr.getValue()));
                 }
             } else {

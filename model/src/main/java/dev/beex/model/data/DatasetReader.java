@@ -80,6 +80,10 @@ public final class DatasetReader {
             if (line.isBlank()) {
                 continue;
             }
+            if (lineNo == 1 && line.stripLeading().startsWith("[")) {
+                throw new DataFormatException(source, lineNo,
+                        "a JSON array; expected JSON lines (one {\"text\": ..., \"label\": ...} object per line)");
+            }
             JsonNode node;
             try {
                 node = JSON.readTree(line);

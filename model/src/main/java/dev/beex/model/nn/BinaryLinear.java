@@ -28,6 +28,7 @@ public final class BinaryLinear implements Linear {
     private final float[] dxb;     // [T][in]  scratch: dL/dB(u)
     private final float[] dBetaIn; // [T]    scratch: (dL/dβ) / in
     private final float[] acc;     // matmul row scratch
+    private final long[] xbits;    // sign bits of one token (1 = negative)
     private final float[] dAlpha;  // [out] accumulated until finishGradients
     private final float[] gAlpha;  // [out] Σ g·α, accumulated (only used when c ≠ 0)
     private float[] x;
@@ -42,6 +43,7 @@ public final class BinaryLinear implements Linear {
         this.shift = weights.params.actShift;
         this.xb = new float[maxTokens][in];
         this.acc = new float[Math.max(in, out)];
+        this.xbits = new long[weights.words];
         this.beta = new float[maxTokens];
         this.s = new float[maxTokens * out];
         this.gs = new float[maxTokens * out];
@@ -61,10 +63,14 @@ public final class BinaryLinear implements Linear {
             int xr = xOff + t * in;
             float[] xbt = xb[t];
             beta[t] = Kernels.actScale(x, xr, in, c);
-            for (int k = 0; k < in; k++) {
-                xbt[k] = binarizer.apply(x[xr + k] - c);
+            if (binarizer == Binarizer.SIGN) {
+                signDots(x, xr, xbt, t);
+            } else {
+                for (int k = 0; k < in; k++) {
+                    xbt[k] = binarizer.apply(x[xr + k] - c);
+                }
+                Kernels.matmul(xbt, 0, in, 1, w.transposed, 0, s, t * out, out, 1, in, out, false, acc);
             }
-            Kernels.matmul(xbt, 0, in, 1, w.transposed, 0, s, t * out, out, 1, in, out, false, acc);
         }
         float[] alpha = w.alpha, fold = w.foldedBias;
         for (int t = 0; t < tokens; t++) {
@@ -73,6 +79,32 @@ public final class BinaryLinear implements Linear {
             for (int o = 0; o < out; o++) {
                 y[yr + o] = Kernels.binaryOutput(alpha[o], bt, s[sr + o], fold[o]);
             }
+        }
+    }
+
+    /**
+     * Sign forward of one token: {@code s_o = in − 2·popcount(xbits XOR wbits_o)}, the same
+     * exact integer the engine computes (and the float matmul of ±1 values would give).
+     */
+    private void signDots(float[] x, int xr, float[] xbt, int t) {
+        int words = w.words;
+        long[] xbits = this.xbits, wbits = w.signBits;
+        java.util.Arrays.fill(xbits, 0L);
+        float c = shift;
+        for (int k = 0; k < in; k++) {
+            float u = x[xr + k] - c;
+            xbt[k] = Kernels.sign(u);
+            if (u < 0f) {
+                xbits[k >>> 6] |= 1L << k;
+            }
+        }
+        int sr = t * out;
+        for (int o = 0; o < out; o++) {
+            int wo = o * words, diff = 0;
+            for (int i = 0; i < words; i++) {
+                diff += Long.bitCount(xbits[i] ^ wbits[wo + i]);
+            }
+            s[sr + o] = in - 2 * diff;
         }
     }
 

@@ -16,6 +16,9 @@ public final class LinearWeights {
     final float[] alpha;
     final float[] rowSum;
     final float[] foldedBias;
+    /** Sign bits of B(W) (1 = negative), {@code words} longs per output row; only for {@link Binarizer#SIGN}. */
+    final long[] signBits;
+    final int words;
 
     public LinearWeights(LinearParams params) {
         this.params = params;
@@ -24,6 +27,8 @@ public final class LinearWeights {
         this.alpha = params.binarized ? new float[params.out] : null;
         this.rowSum = params.binarized ? new float[params.out] : null;
         this.foldedBias = params.binarized ? new float[params.out] : null;
+        this.words = (params.in + 63) >>> 6;
+        this.signBits = params.binarized ? new long[params.out * words] : null;
     }
 
     /** Recomputes the derived arrays from the current latent weights. */
@@ -43,6 +48,13 @@ public final class LinearWeights {
                     sum += b;
                 }
                 rowSum[o] = sum;
+                int wo = o * words;
+                java.util.Arrays.fill(signBits, wo, wo + words, 0L);
+                for (int k = 0; k < in; k++) {
+                    if (r[k] < 0f) {
+                        signBits[wo + (k >>> 6)] |= 1L << k;
+                    }
+                }
                 foldedBias[o] = Kernels.foldedBias(p.bias[o], p.actShift, alpha[o], sum);
             } else {
                 System.arraycopy(w, row, r, 0, in);

@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param maxVocab       tokenizer vocabulary budget
  * @param minCount       tokenizer: minimum count of a kept word or piece
  * @param precision      BINARY (BEExformer) or FLOAT (baseline)
- * @param epochs         passes over the training split
+ * @param epochs         passes over the training split; 0 = auto: {@link #epochsFor(int)}
  * @param batchSize      records per optimizer step
  * @param learningRate   peak Adam learning rate
  * @param warmup         fraction of all steps with a linear warmup (then cosine decay to 0)
@@ -39,7 +39,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         require(blocks >= 1, "blocks must be >= 1");
         require(slfnHidden > 0, "hidden must be > 0");
         require(maxTokens > 0, "max-tokens must be > 0");
-        require(epochs >= 1, "epochs must be >= 1");
+        require(epochs >= 0, "epochs must be >= 1 (or 0 = auto)");
         require(batchSize >= 1, "batch must be >= 1");
         require(learningRate > 0 && Float.isFinite(learningRate), "lr must be > 0");
         require(warmup >= 0 && warmup < 1, "warmup must be in [0, 1)");
@@ -56,8 +56,26 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
     public static TrainOptions defaults() {
         return new TrainOptions(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
-                TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, 8, 32, 1e-3f, 0.1f, 0f, 1f, 0.1f,
+                TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
                 "linear", 42L, Runtime.getRuntime().availableProcessors(), 0.005);
+    }
+
+    /** {@code epochs} value meaning "choose from the training-set size". */
+    public static final int AUTO_EPOCHS = 0;
+    /** Auto epochs: about this many records are seen in all (small sets get more passes). */
+    public static final int AUTO_RECORD_BUDGET = 12_000;
+    public static final int AUTO_MAX_EPOCHS = 8;
+
+    /**
+     * Epochs for a training split of {@code records}: the given number, or with {@link #AUTO_EPOCHS}
+     * {@code clamp(AUTO_RECORD_BUDGET / records, 1, AUTO_MAX_EPOCHS)} — so a small set gets several
+     * passes and a large one a single pass, keeping wall time roughly bounded on a small machine.
+     */
+    public int epochsFor(int records) {
+        if (epochs != AUTO_EPOCHS) {
+            return epochs;
+        }
+        return Math.max(1, Math.min(AUTO_MAX_EPOCHS, AUTO_RECORD_BUDGET / Math.max(1, records)));
     }
 
     public TokenizerOptions tokenizerOptions() {

@@ -105,8 +105,9 @@ public final class Trainer {
         float[] exitWeights = o.exitWeightValues();
 
         int n = trainSet.gold.length;
+        int epochs = o.epochsFor(n);
         int stepsPerEpoch = (n + o.batchSize() - 1) / o.batchSize();
-        int totalSteps = stepsPerEpoch * o.epochs();
+        int totalSteps = stepsPerEpoch * epochs;
         int warmupSteps = Math.max(1, Math.round(o.warmup() * totalSteps));
         double bestAccuracy = -1;
         int bestEpoch = 0;
@@ -120,7 +121,7 @@ public final class Trainer {
             int[] order = new int[n];
             float[] scaled = new float[exitWeights.length];
             double[] sumSq = new double[paramTensors.size() * threads];
-            for (int epoch = 0; epoch < o.epochs(); epoch++) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
                 shuffle(order, new Rng(o.seed() * 31 + epoch + 1));
                 double epochLoss = 0;
                 int seen = 0;
@@ -160,7 +161,7 @@ public final class Trainer {
                     model.refresh();
                     long elapsed = (System.nanoTime() - start) / 1_000_000;
                     long eta = step >= totalSteps ? 0 : (long) ((double) elapsed / step * (totalSteps - step));
-                    listener.onProgress(new TrainingProgress(epoch + 1, o.epochs(), s + 1, stepsPerEpoch,
+                    listener.onProgress(new TrainingProgress(epoch + 1, epochs, s + 1, stepsPerEpoch,
                             epochLoss / seen, Double.NaN, false, false, elapsed, eta,
                             (double) step * o.batchSize() / Math.max(1e-3, elapsed / 1000.0)));
                 }
@@ -174,7 +175,7 @@ public final class Trainer {
                 }
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
                 long eta = (long) ((double) elapsed / step * (totalSteps - step));
-                listener.onProgress(new TrainingProgress(epoch + 1, o.epochs(), stepsPerEpoch, stepsPerEpoch,
+                listener.onProgress(new TrainingProgress(epoch + 1, epochs, stepsPerEpoch, stepsPerEpoch,
                         epochLoss / Math.max(1, seen), accuracy, true, improved, elapsed, eta,
                         (double) step * o.batchSize() / Math.max(1e-3, elapsed / 1000.0)));
             }

@@ -45,6 +45,9 @@ class DatasetReaderTest {
         Path array = file("array.jsonl", "{\"text\":\"ok\",\"label\":\"a\"}\n[1,2]\n");
         assertThatThrownBy(() -> DatasetReader.read(array))
                 .hasMessageStartingWith(array + ":2: expected a JSON object");
+        Path array1 = file("array.json", "[{\"text\":\"ok\",\"label\":\"a\"}]\n");
+        assertThatThrownBy(() -> DatasetReader.read(array1))
+                .hasMessageStartingWith(array1 + ":1: a JSON array; expected JSON lines");
         Path nested = file("nested.jsonl", "{\"text\":{\"a\":1},\"label\":\"a\"}\n");
         assertThatThrownBy(() -> DatasetReader.read(nested))
                 .hasMessage(nested + ":1: \"text\" must be a string, not object");

@@ -59,26 +59,31 @@ class LinearGradTest {
 
     @Test
     void signForwardIsScaledIntegerDot() {
-        Rng rng = new Rng(5);
-        LinearParams p = new LinearParams(IN, OUT, true, 0.5f);
-        GradCheck.fill(rng, p.weight, 0.9f, 0f);
-        GradCheck.fill(rng, p.bias, 0.5f, 0f);
-        float[] x = GradCheck.random(rng, IN, 2f, 0f);
-        LinearWeights w = new LinearWeights(p);
-        w.refresh(Binarizer.SIGN);
-        float[] y = new float[OUT];
-        Linear.create(w, Binarizer.SIGN, 1).forward(x, 0, 1, y, 0);
-        float beta = Kernels.actScale(x, 0, IN, 0.5f);
-        for (int o = 0; o < OUT; o++) {
-            int s = 0, rowSum = 0;
-            for (int k = 0; k < IN; k++) {
-                int ws = p.weight[o * IN + k] >= 0 ? 1 : -1;
-                s += ws * (x[k] - 0.5f >= 0 ? 1 : -1);
-                rowSum += ws;
+        for (int in : new int[] {IN, 64, 130}) {   // one partial word, one full word, three words
+            Rng rng = new Rng(5 + in);
+            LinearParams p = new LinearParams(in, OUT, true, 0.5f);
+            GradCheck.fill(rng, p.weight, 0.9f, 0f);
+            GradCheck.fill(rng, p.bias, 0.5f, 0f);
+            float[] x = GradCheck.random(rng, 2 * in, 2f, 0f);
+            x[3] = 0.5f;   // u = 0 binarizes to +1
+            LinearWeights w = new LinearWeights(p);
+            w.refresh(Binarizer.SIGN);
+            float[] y = new float[2 * OUT];
+            Linear.create(w, Binarizer.SIGN, 2).forward(x, 0, 2, y, 0);
+            for (int t = 0; t < 2; t++) {
+                float beta = Kernels.actScale(x, t * in, in, 0.5f);
+                for (int o = 0; o < OUT; o++) {
+                    int s = 0, rowSum = 0;
+                    for (int k = 0; k < in; k++) {
+                        int ws = p.weight[o * in + k] >= 0 ? 1 : -1;
+                        s += ws * (x[t * in + k] - 0.5f >= 0 ? 1 : -1);
+                        rowSum += ws;
+                    }
+                    float alpha = Kernels.meanAbs(p.weight, o * in, in);
+                    float expected = (alpha * beta) * s + (p.bias[o] + 0.5f * (alpha * rowSum));
+                    assertThat(y[t * OUT + o]).as("in=%d t=%d o=%d", in, t, o).isEqualTo(expected);
+                }
             }
-            float alpha = Kernels.meanAbs(p.weight, o * IN, IN);
-            float expected = (alpha * beta) * s + (p.bias[o] + 0.5f * (alpha * rowSum));
-            assertThat(y[o]).isEqualTo(expected);
         }
     }
 }

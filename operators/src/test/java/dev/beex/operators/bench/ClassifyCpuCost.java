@@ -26,14 +26,17 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
  * time, so that it stays meaningful on a loaded, shared machine: CPU microseconds per record for
  * the engine alone and through the operator, alternating rounds.
  * Run: {@code operators/jmh.sh} builds the classpath; then
- * {@code java -cp <that classpath> dev.beex.operators.bench.ClassifyCpuCost [records] [rounds]}.
+ * {@code java -cp <that classpath> dev.beex.operators.bench.ClassifyCpuCost [records] [rounds] [tiny]}.
  */
 public final class ClassifyCpuCost {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        ModelArtifact model = OperatorsTestAccess.model(1, 128, 4, 6, 256, 32);
+        // args[2] "tiny" (d=16, 1 block): the engine costs little, so the operator's own cost shows.
+        boolean tiny = args.length > 2 && args[2].equals("tiny");
+        ModelArtifact model = tiny ? OperatorsTestAccess.model(1, 16, 2, 1, 16, 32)
+                : OperatorsTestAccess.model(1, 128, 4, 6, 256, 32);
         List<TextRecord> records = new ArrayList<>();
         List<String> texts = OperatorsTestAccess.texts(256);
         for (int i = 0; i < texts.size(); i++) {
@@ -47,7 +50,7 @@ public final class ClassifyCpuCost {
                         ModelStateDescriptors.MODELS);
         harness.processBroadcastElement(ModelUpdates.deploy("bench", 1, model.toBytes(), null), 0);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        System.out.printf("model d=128 h=4 blocks=6 slfn=256, %d records per round, exit rule none%n", n);
+        System.out.printf("model %s, %d records per round, exit rule none%n", model.config(), n);
         for (int round = 0; round <= rounds; round++) {
             long t0 = cpu.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {

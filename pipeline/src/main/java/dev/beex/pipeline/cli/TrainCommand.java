@@ -60,8 +60,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--min-count", description = "Tokenizer minimum count. Default: ${DEFAULT-VALUE}.")
     int minCount = D.minCount();
 
-    @Option(names = "--epochs", description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
-    int epochs = D.epochs();
+    @Option(names = "--epochs", description = "Passes over the training data, or auto: "
+            + TrainOptions.AUTO_RECORD_BUDGET + " / records, between 1 and " + TrainOptions.AUTO_MAX_EPOCHS + ". Default: auto.")
+    String epochs = "auto";
 
     @Option(names = "--batch", description = "Records per optimizer step. Default: ${DEFAULT-VALUE}.")
     int batch = D.batchSize();
@@ -103,9 +104,18 @@ public final class TrainCommand implements Callable<Integer> {
             case "float", "fp32" -> Precision.FLOAT;
             default -> throw new UserException("--precision: '" + precision + "' is not binary or float");
         };
+        int epochCount;
+        try {
+            epochCount = epochs.trim().equalsIgnoreCase("auto") ? TrainOptions.AUTO_EPOCHS : Integer.parseInt(epochs.trim());
+        } catch (NumberFormatException e) {
+            throw new UserException("--epochs: '" + epochs + "' is not a number or auto");
+        }
+        if (epochCount < 0 || (epochCount == 0 && !epochs.trim().equalsIgnoreCase("auto"))) {
+            throw new UserException("--epochs: must be >= 1 or auto, not " + epochs);
+        }
         TrainOptions options;
         try {
-            options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochs, batch, lr,
+            options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
                     warmup, weightDecay, clip, dropout, exitWeights, seed, threads, exitTolerance);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
@@ -147,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
                 p.name().toLowerCase(Locale.ROOT), trainData.size(), devData.size(), model.labels(),
                 model.tokenizer().vocabSize());
         o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean blocks %.2f of %d%n",
-                model.bestEpoch(), epochs, model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
+                model.bestEpoch(), options.epochsFor(trainData.size()), model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
                 model.devMeanBlocks(), blocks);
         o.printf(Locale.ROOT, "wall time %.1f s; wrote %s: %,d bytes (float32 export would be %,d bytes, %.1fx)%n",
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),

@@ -24,7 +24,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -227,10 +226,5 @@ public final class BeexJob {
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("trusted key " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** For readers of the output topics (tests, the demo): Avro type info of a record class. */
-    public static <T extends org.apache.avro.specific.SpecificRecordBase> TypeInformation<T> typeOf(Class<T> type) {
-        return new AvroTypeInfo<>(type);
     }
 }

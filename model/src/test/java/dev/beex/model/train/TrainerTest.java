@@ -1,0 +1,125 @@
+package dev.beex.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.beex.model.ModelParams;
+import dev.beex.model.Precision;
+import dev.beex.model.Tensor;
+import dev.beex.model.data.LabeledText;
+import dev.beex.model.data.TestDatasets;
+import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.exit.ExitSweep;
+import dev.beex.model.nn.ReferenceForward;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    /** A small but real configuration: trains in seconds on the committed sentences split. */
+    private static TrainOptions tiny() {
+        return TrainOptions.defaults().withShape(32, 2, 2, 32, 32).withVocabulary(2000, 2)
+                .withSchedule(2, 16, 3e-3f).withThreads(2);
+    }
+
+    @Test
+    void learnsTheSentencesTaskWellAboveChance() {
+        List<TrainingProgress> progress = new ArrayList<>();
+        TrainedModel m = new Trainer().train(TestDatasets.sentences("train"), TestDatasets.sentences("dev"),
+                tiny(), progress::add);
+        assertThat(m.labels()).containsExactly("negative", "positive");
+        assertThat(m.devLastExitAccuracy()).isGreaterThan(0.68);
+        assertThat(m.exitRule().kind()).isEqualTo(ExitRule.Kind.ENTROPY_REDUCTION);
+        assertThat(m.devAccuracy()).isGreaterThanOrEqualTo(m.sweep().stream()
+                .mapToDouble(ExitSweep.Row::accuracy).max().orElseThrow() - 0.005 - 1e-9);
+        assertThat(progress.stream().filter(TrainingProgress::endOfEpoch)).hasSize(2);
+        assertThat(progress.get(progress.size() - 1).etaMillis()).isZero();
+
+        // held-out test split, scored by the reference forward with the calibrated rule
+        List<LabeledText> test = TestDatasets.sentences("test");
+        ReferenceForward f = new ReferenceForward(m.params());
+        int blocks = m.params().config.blocks();
+        float[][] entropies = new float[test.size()][blocks];
+        int[][] labels = new int[test.size()][blocks];
+        int[] gold = new int[test.size()];
+        int[] ids = new int[m.tokenizer().maxTokens()];
+        for (int r = 0; r < test.size(); r++) {
+            float[][] p = f.exitProbabilities(ids, m.tokenizer().encode(test.get(r).text(), ids));
+            for (int b = 0; b < blocks; b++) {
+                entropies[r][b] = Entropy.normalized(p[b], 2);
+                labels[r][b] = Entropy.argmax(p[b], 2);
+            }
+            gold[r] = m.labels().indexOf(test.get(r).label());
+        }
+        assertThat(ExitSweep.evaluate(m.exitRule(), entropies, labels, gold).accuracy()).isGreaterThan(0.68);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalParametersAndAnotherSeedDoesNot() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 300);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 60);
+        TrainOptions o = tiny().withShape(16, 2, 2, 16, 16).withSchedule(1, 16, 3e-3f);
+        ModelParams a = new Trainer().train(train, dev, o, TrainingListener.NONE).params();
+        ModelParams b = new Trainer().train(train, dev, o, TrainingListener.NONE).params();
+        ModelParams c = new Trainer().train(train, dev, o.withSeed(7), TrainingListener.NONE).params();
+        List<Tensor> ta = a.tensors(), tb = b.tensors(), tc = c.tensors();
+        boolean anyDifferent = false;
+        for (int i = 0; i < ta.size(); i++) {
+            assertThat(tb.get(i).data()).as(ta.get(i).name()).containsExactly(ta.get(i).data());
+            anyDifferent |= !java.util.Arrays.equals(ta.get(i).data(), tc.get(i).data());
+        }
+        assertThat(anyDifferent).isTrue();
+        // latent binarized weights stay inside [-1, 1]
+        for (Tensor t : ta) {
+            if (t.binarized()) {
+                for (float v : t.data()) {
+                    assertThat(Math.abs(v)).isLessThanOrEqualTo(1f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void floatPrecisionTrainsToo() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 200);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 50);
+        TrainedModel m = new Trainer().train(train, dev,
+                tiny().withShape(16, 2, 2, 16, 16).withSchedule(1, 16, 3e-3f).withPrecision(Precision.FLOAT),
+                TrainingListener.NONE);
+        assertThat(m.params().config.precision()).isEqualTo(Precision.FLOAT);
+        assertThat(m.bestEpoch()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownDevLabelsAndSingleLabelTrainingAreRefused() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 50);
+        List<LabeledText> dev = List.of(new LabeledText("d1", "fine", "neutral"));
+        assertThatThrownBy(() -> new Trainer().train(train, dev, tiny(), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'d1'").hasMessageContaining("label 'neutral'");
+        List<LabeledText> oneLabel = List.of(new LabeledText("a", "x", "p"), new LabeledText("b", "y", "p"));
+        assertThatThrownBy(() -> new Trainer().train(oneLabel, oneLabel, tiny(), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 distinct label");
+    }
+
+    @Test
+    void exitWeightsAndScheduleFollowTheOptions() {
+        assertThat(TrainOptions.exitWeights("linear", 3)).containsExactly(1f / 6, 2f / 6, 3f / 6);
+        assertThat(TrainOptions.exitWeights("uniform", 2)).containsExactly(0.5f, 0.5f);
+        assertThat(TrainOptions.exitWeights("0,1", 2)).containsExactly(0f, 1f);
+        assertThatThrownBy(() -> TrainOptions.exitWeights("1,x", 2)).hasMessageContaining("'x' is not a number");
+        TrainOptions auto = TrainOptions.defaults();
+        assertThat(auto.epochsFor(2369)).isEqualTo(5);
+        assertThat(auto.epochsFor(4800)).isEqualTo(2);
+        assertThat(auto.epochsFor(40000)).isEqualTo(1);
+        assertThat(auto.epochsFor(100)).isEqualTo(TrainOptions.AUTO_MAX_EPOCHS);
+        assertThat(auto.withSchedule(3, 8, 0.01f).epochsFor(100)).isEqualTo(3);
+        TrainOptions o = TrainOptions.defaults().withSchedule(1, 8, 0.01f);
+        assertThat(Trainer.learningRate(o, 1, 10, 100)).isCloseTo(0.001f, org.assertj.core.api.Assertions.within(1e-9f));
+        assertThat(Trainer.learningRate(o, 10, 10, 100)).isEqualTo(0.01f);
+        assertThat(Trainer.learningRate(o, 55, 10, 100)).isCloseTo(0.005f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(Trainer.learningRate(o, 100, 10, 100)).isCloseTo(0f, org.assertj.core.api.Assertions.within(1e-9f));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.beex.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beex.model.artifact.ArtifactSignature;
+import dev.beex.operators.ModelUpdates;
+import dev.beex.pipeline.demo.DemoData;
+import dev.beex.pipeline.local.EmbeddedKafka;
+import dev.beex.schemas.ModelAction;
+import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.TextRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code beex publish} and {@code beex produce} against a real broker: what lands on the topics. */
+class CliKafkaTest {
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    void publishSendsTheSignedArtifactInlineAndRollbackNamesTheVersion(@TempDir Path dir) throws Exception {
+        kafka.createTopic("ctl", 1);
+        byte[] artifact = DemoData.modelBytes(DemoData.MODEL_V1);
+        Path model = Files.write(dir.resolve("spam.beex"), artifact);
+        KeyPair keys = ArtifactSignature.generateKeyPair();
+        Path key = dir.resolve("signing.key");
+        ArtifactSignature.writePrivateKey(keys.getPrivate(), key);
+
+        assertThat(BeexMain.run("publish", "--model", model.toString(), "--version", "7", "--sign-key", key.toString(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
+        assertThat(BeexMain.run("publish", "--rollback", "--name", "spam", "--version", "5",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
+
+        List<ConsumerRecord<byte[], byte[]>> records = read("ctl", 2);
+        ModelUpdate deploy = ModelUpdate.getDecoder().decode(records.get(0).value());
+        assertThat(deploy.getAction()).isEqualTo(ModelAction.DEPLOY);
+        assertThat(deploy.getModelName()).isEqualTo("spam");
+        assertThat(deploy.getVersion()).isEqualTo(7L);
+        assertThat(deploy.getSha256()).isEqualTo(ModelUpdates.sha256Hex(artifact));
+        byte[] inline = new byte[deploy.getArtifact().remaining()];
+        deploy.getArtifact().get(inline);
+        assertThat(inline).isEqualTo(artifact);
+        byte[] signature = new byte[deploy.getSignature().remaining()];
+        deploy.getSignature().get(signature);
+        assertThat(ArtifactSignature.verify(artifact, signature, keys.getPublic())).isTrue();
+        assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("spam");
+
+        ModelUpdate rollback = ModelUpdate.getDecoder().decode(records.get(1).value());
+        assertThat(rollback.getAction()).isEqualTo(ModelAction.ROLLBACK);
+        assertThat(rollback.getVersion()).isEqualTo(5L);
+    }
+
+    @Test
+    void produceWritesEachFormatTheJobDecodes(@TempDir Path dir) throws Exception {
+        Path data = Files.writeString(dir.resolve("d.jsonl"), String.join("\n",
+                "{\"id\":\"a\",\"text\":\"win a free cruise\",\"label\":\"spam\"}",
+                "{\"id\":\"b\",\"text\":\"lunch at noon?\",\"label\":\"ham\"}",
+                "{\"id\":\"c\",\"text\":\"caf\u00e9 \u2615 tomorrow\",\"label\":\"ham\"}"));
+        for (String format : List.of("avro", "json", "text")) {
+            String topic = "in-" + format;
+            kafka.createTopic(topic, 1);
+            assertThat(BeexMain.run("produce", "--data", data.toString(), "--topic", topic, "--format", format,
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--label-attribute")).isZero();
+            List<ConsumerRecord<byte[], byte[]>> got = read(topic, 3);
+            List<String> texts = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : got) {
+                String id = new String(r.key(), StandardCharsets.UTF_8);
+                switch (format) {
+                    case "avro" -> {
+                        TextRecord t = TextRecord.getDecoder().decode(r.value());
+                        assertThat(t.getId()).isEqualTo(id);
+                        assertThat(t.getAttributes()).containsKey("label");
+                        texts.add(t.getText());
+                    }
+                    case "json" -> {
+                        JsonNode n = new ObjectMapper().readTree(r.value());
+                        assertThat(n.get("id").asText()).isEqualTo(id);
+                        assertThat(n.get("attributes").get("label").asText()).isIn("spam", "ham");
+                        texts.add(n.get("text").asText());
+                    }
+                    default -> texts.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(texts).as(format).containsExactly("win a free cruise", "lunch at noon?", "caf\u00e9 \u2615 tomorrow");
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int n) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        p.setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (out.size() < n && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        assertThat(out).hasSize(n);
+        return out;
+    }
+}
