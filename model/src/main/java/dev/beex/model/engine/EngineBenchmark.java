@@ -39,8 +39,13 @@ public final class EngineBenchmark {
     }
 
     /** Everything {@code beex bench} prints. */
+    /**
+     * @param accuracy          accuracy of (a) against the gold labels (NaN without labels)
+     * @param fullDepthAccuracy accuracy of the last exit (NaN without labels)
+     */
     public record Result(int texts, double meanTokens, Run binary, Run fullDepth, Run floatPath,
-                         int parityMismatches, int exitMismatches, ExitRule rule) {
+                         int parityMismatches, int exitMismatches, ExitRule rule, double accuracy,
+                         double fullDepthAccuracy) {
         public double speedupVsFloat() {
             return binary.textsPerSecond() / floatPath.textsPerSecond();
         }
@@ -75,6 +80,10 @@ public final class EngineBenchmark {
             m.put("floatCpuTextsPerSecond", floatPath.cpuTextsPerSecond());
             m.put("cpuSpeedupVsFloat", binary.cpuTextsPerSecond() / floatPath.cpuTextsPerSecond());
             m.put("meanBlocks", binary.meanBlocks());
+            if (!Double.isNaN(accuracy)) {
+                m.put("accuracy", accuracy);
+                m.put("fullDepthAccuracy", fullDepthAccuracy);
+            }
             m.put("parityMismatches", parityMismatches);
             m.put("exitMismatches", exitMismatches);
             return m;
@@ -89,12 +98,18 @@ public final class EngineBenchmark {
      * @param seconds       measured time per engine
      */
     public static Result run(ModelArtifact artifact, List<String> texts, double warmupSeconds, double seconds) {
-        return run(artifact, artifact.exitRule(), texts, warmupSeconds, seconds);
+        return run(artifact, artifact.exitRule(), texts, null, warmupSeconds, seconds);
     }
 
-    /** As {@link #run(ModelArtifact, List, double, double)} with another exit rule for (a). */
-    public static Result run(ModelArtifact artifact, ExitRule rule, List<String> texts, double warmupSeconds,
-                             double seconds) {
+    /**
+     * As {@link #run(ModelArtifact, List, double, double)} with another exit rule for (a) and,
+     * when {@code goldLabels} is not null (one label name per text), accuracies.
+     */
+    public static Result run(ModelArtifact artifact, ExitRule rule, List<String> texts, List<String> goldLabels,
+                             double warmupSeconds, double seconds) {
+        if (goldLabels != null && goldLabels.size() != texts.size()) {
+            throw new IllegalArgumentException(goldLabels.size() + " labels for " + texts.size() + " texts");
+        }
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("no texts to benchmark");
         }
@@ -107,18 +122,20 @@ public final class EngineBenchmark {
             new InferenceEngine(EngineModel.floatBaseline(artifact.packed()), artifact.tokenizer(), artifact.labels(),
                     ExitRule.FULL_DEPTH)
         };
-        String[] names = {"binary", "fullDepth", "float"};
+        String[] paths = {"binary", "fullDepth", "float"};
 
         // Parity first (it also warms the binary engine up a little).
-        int parity = 0, exits = 0;
+        int parity = 0, exits = 0, correct = 0, correctFull = 0;
         long tokens = 0;
+        List<String> names = artifact.labels();
         ReferenceForward ref = new ReferenceForward(artifact.params());
         int blocks = artifact.config().blocks(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
         float[] h = new float[blocks];
         int[] labels = new int[blocks];
         ScoreResult r = new ScoreResult(c, blocks);
-        for (String text : texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
             tokens += n;
             float[][] p = ref.exitProbabilities(ids, n);
@@ -134,7 +151,14 @@ public final class EngineBenchmark {
             if (r.exitBlock != exit + 1) {
                 exits++;
             }
+            if (goldLabels != null) {
+                String gold = goldLabels.get(i);
+                correct += names.get(r.labelIndex).equals(gold) ? 1 : 0;
+                correctFull += names.get(labels[blocks - 1]).equals(gold) ? 1 : 0;
+            }
         }
+        double accuracy = goldLabels == null ? Double.NaN : (double) correct / texts.size();
+        double fullAccuracy = goldLabels == null ? Double.NaN : (double) correctFull / texts.size();
 
         Histogram[] hist = new Histogram[3];
         long[] count = new long[3], nanos = new long[3], cpuNanos = new long[3], blocksRun = new long[3];
@@ -163,10 +187,11 @@ public final class EngineBenchmark {
         for (int e = 0; e < 3; e++) {
             double s = nanos[e] / 1e9;
             double cpu = cpuNanos[e] > 0 ? cpuNanos[e] / 1e9 : s;
-            runs[e] = new Run(names[e], count[e], s, count[e] / s, count[e] / cpu, hist[e].getValueAtPercentile(50) / 1e3,
+            runs[e] = new Run(paths[e], count[e], s, count[e] / s, count[e] / cpu, hist[e].getValueAtPercentile(50) / 1e3,
                     hist[e].getValueAtPercentile(99) / 1e3, (double) blocksRun[e] / Math.max(1, count[e]));
         }
-        return new Result(texts.size(), (double) tokens / texts.size(), runs[0], runs[1], runs[2], parity, exits, rule);
+        return new Result(texts.size(), (double) tokens / texts.size(), runs[0], runs[1], runs[2], parity, exits, rule,
+                accuracy, fullAccuracy);
     }
 
     /** Scores texts round-robin for at least {@code budget} ns; stats = {texts, wall ns, blocks, cpu ns}. */

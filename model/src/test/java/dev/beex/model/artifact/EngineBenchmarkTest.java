@@ -15,8 +15,15 @@ class EngineBenchmarkTest {
     @Test
     void measuresAllThreePathsAndFindsNoParityMismatch() {
         ModelArtifact a = ArtifactFixtures.small(Precision.BINARY, 11);
-        List<String> texts = TestDatasets.sentences("test").stream().map(LabeledText::text).limit(40).toList();
-        EngineBenchmark.Result r = EngineBenchmark.run(a, texts, 0.05, 0.3);
+        List<LabeledText> data = TestDatasets.sentences("test").subList(0, 40);
+        List<String> texts = data.stream().map(LabeledText::text).toList();
+        List<String> gold = data.stream().map(LabeledText::label).toList();
+        EngineBenchmark.Result r = EngineBenchmark.run(a, a.exitRule(), texts, gold, 0.05, 0.3);
+        // accuracy agrees with scoring the texts one by one
+        dev.beex.model.engine.InferenceEngine engine = a.newEngine();
+        long correct = data.stream().filter(t -> engine.score(t.text()).label().equals(t.label())).count();
+        assertThat(r.accuracy()).isEqualTo(correct / 40.0);
+        assertThat(EngineBenchmark.run(a, texts, 0, 0.1).toJson()).doesNotContainKey("accuracy");
         assertThat(r.texts()).isEqualTo(40);
         assertThat(r.parityMismatches()).isZero();
         assertThat(r.exitMismatches()).isZero();

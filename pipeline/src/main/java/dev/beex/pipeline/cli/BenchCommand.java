@@ -27,7 +27,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model artifact file.")
     Path model;
 
-    @Option(names = "--data", required = true, description = "Data file (.jsonl, .csv, .tsv, optionally .gz); labels are not used.")
+    @Option(names = "--data", required = true, description = "Data file (.jsonl, .csv, .tsv, optionally .gz); labels, when present, give accuracies.")
     Path data;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
@@ -71,11 +71,15 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserException(e.getMessage(), e);
         }
-        List<String> texts = records.stream().map(LabeledText::text).limit(limit == null ? Long.MAX_VALUE : limit).toList();
+        List<LabeledText> used = records.subList(0, limit == null ? records.size() : Math.min(limit, records.size()));
+        List<String> texts = used.stream().map(LabeledText::text).toList();
+        // Labels are optional: accuracy is reported only when every record has one.
+        boolean labeled = used.stream().allMatch(t -> t.label() != null && !t.label().isEmpty());
+        List<String> gold = labeled ? used.stream().map(LabeledText::label).toList() : null;
         if (texts.isEmpty()) {
             throw new UserException(data + ": no records");
         }
-        EngineBenchmark.Result r = EngineBenchmark.run(artifact, rule, texts, warmupSeconds, seconds);
+        EngineBenchmark.Result r = EngineBenchmark.run(artifact, rule, texts, gold, warmupSeconds, seconds);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));
             return 0;
@@ -83,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "model      %s (%s, sha256 %s...)%n", model, artifact.config(), artifact.sha256().substring(0, 12));
         System.out.printf(Locale.ROOT, "data       %s: %d texts, %.1f tokens per text%n", data, r.texts(), r.meanTokens());
         System.out.printf(Locale.ROOT, "one thread, batch 1, warm-up %.0f s, %.0f s measured per path%n", warmupSeconds, seconds);
-        System.out.printf(Locale.ROOT, "%-34s %12s %14s %10s %10s %12s%n", "path", "texts/s", "texts/cpu-s", "p50 us",
+        System.out.printf(Locale.ROOT, "%-40s %12s %14s %10s %10s %12s%n", "path", "texts/s", "texts/cpu-s", "p50 us",
                 "p99 us", "mean blocks");
         for (EngineBenchmark.Run run : List.of(r.binary(), r.fullDepth(), r.floatPath())) {
             String label = switch (run.name()) {
@@ -91,13 +95,17 @@ public final class BenchCommand implements Callable<Integer> {
                 case "fullDepth" -> "(b) binary, full depth";
                 default -> "(c) float, full depth";
             };
-            System.out.printf(Locale.ROOT, "%-34s %12.1f %14.1f %10.1f %10.1f %12.2f%n", label, run.textsPerSecond(),
+            System.out.printf(Locale.ROOT, "%-40s %12.1f %14.1f %10.1f %10.1f %12.2f%n", label, run.textsPerSecond(),
                     run.cpuTextsPerSecond(), run.p50Micros(), run.p99Micros(), run.meanBlocks());
         }
         System.out.printf(Locale.ROOT, "speedup (a)/(c) %.2fx   (a)/(b) %.2fx   (b)/(c) %.2fx%n",
                 r.speedupVsFloat(), r.speedupVsFullDepth(), r.fullDepthSpeedupVsFloat());
         System.out.printf(Locale.ROOT, "speedup in CPU time (a)/(c) %.2fx%n",
                 r.binary().cpuTextsPerSecond() / r.floatPath().cpuTextsPerSecond());
+        if (gold != null) {
+            System.out.printf(Locale.ROOT, "accuracy   %.4f with the exit rule, %.4f at the last exit%n", r.accuracy(),
+                    r.fullDepthAccuracy());
+        }
         System.out.printf(Locale.ROOT, "parity     %d label and %d exit-block mismatches of (a) vs the training-path forward%n",
                 r.parityMismatches(), r.exitMismatches());
         return 0;

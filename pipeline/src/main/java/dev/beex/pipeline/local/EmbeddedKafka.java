@@ -103,7 +103,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Models travel inline in control messages (DESIGN.md: up to 1 MB, leave headroom).
         p.setProperty("message.max.bytes", String.valueOf(8 * 1024 * 1024));
         p.setProperty("auto.create.topics.enable", "false");
-        p.setProperty("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         return p;
     }
 

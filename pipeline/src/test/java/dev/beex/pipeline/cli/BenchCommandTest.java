@@ -59,12 +59,13 @@ class BenchCommandTest {
         }
         assertThat(j.get("parityMismatches").asInt()).isZero();
         assertThat(j.get("texts").asInt()).isEqualTo(30);
+        assertThat(j.get("accuracy").asDouble()).isBetween(0.0, 1.0);
 
         Result text = run("bench", "--model", model.toString(), "--data", data(dir).toString(),
                 "--warmup-seconds", "0", "--seconds", "0.2", "--limit", "5");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).contains("(a) binary, exit rule", "(b) binary, full depth", "(c) float, full depth",
-                "speedup", "parity     0 label");
+                "speedup", "accuracy", "parity     0 label");
     }
 
     @Test

@@ -317,6 +317,48 @@ class PipelineEndToEndTest {
         }
     }
 
+    @Test
+    void withTrustedKeysOnlyModelsSignedByOneOfThemAreServed(@TempDir Path dir) throws Exception {
+        java.security.KeyPair trusted = dev.beex.model.artifact.ArtifactSignature.generateKeyPair();
+        java.security.KeyPair stranger = dev.beex.model.artifact.ArtifactSignature.generateKeyPair();
+        Path pub = dir.resolve("trusted.pub");
+        dev.beex.model.artifact.ArtifactSignature.writePublicKey(trusted.getPublic(), pub);
+        PipelineHarness h = new PipelineHarness(kafka, "signed", 1, Map.of("trusted.keys", pub.toString()));
+        List<LabeledText> data = TestModels.sentences(40);
+        byte[] a1 = v1.toBytes();
+        byte[] a2 = v2.toBytes();
+        JobClient job = h.start();
+        try (Outputs out = h.outputs()) {
+            h.publish(ModelUpdates.deploy("test-model", 1, a1, null));
+            h.publish(ModelUpdates.deploy("test-model", 2, a1, dev.beex.model.artifact.ArtifactSignature.sign(a1, stranger.getPrivate())));
+            h.publish(ModelUpdates.deploy("test-model", 3, a2, dev.beex.model.artifact.ArtifactSignature.sign(a2, trusted.getPrivate())));
+            h.produceTexts(data);
+            out.awaitUntil(o -> o.predictions.size() >= data.size() && o.hasEvent("REJECTED", 1)
+                    && o.hasEvent("REJECTED", 2) && o.hasEvent("ACTIVE", 3), WAIT);
+
+            assertThat(out.hasEvent("ACCEPTED", 1) || out.hasEvent("ACCEPTED", 2)).isFalse();
+            assertThat(out.predictions).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(3L));
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void atLeastOnceDeliveryAlsoClassifiesEveryRecord() throws Exception {
+        PipelineHarness h = new PipelineHarness(kafka, "alo", 2, Map.of("delivery", "at-least-once"));
+        List<LabeledText> data = TestModels.sentences(100);
+        JobClient job = h.start();
+        try (Outputs out = h.outputs()) {
+            h.deploy(1, v1);
+            h.produceTexts(data);
+            out.awaitUntil(o -> Set.copyOf(ids(o.predictions)).size() >= data.size(), WAIT);
+            assertThat(Set.copyOf(ids(out.predictions))).containsExactlyInAnyOrderElementsOf(
+                    data.stream().map(LabeledText::id).toList());
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static List<String> ids(List<PredictionRecord> predictions) {
         return predictions.stream().map(PredictionRecord::getId).toList();
     }
