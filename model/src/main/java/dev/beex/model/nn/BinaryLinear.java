@@ -92,11 +92,10 @@ public final class BinaryLinear implements Linear {
         java.util.Arrays.fill(xbits, 0L);
         float c = shift;
         for (int k = 0; k < in; k++) {
-            float u = x[xr + k] - c;
-            xbt[k] = Kernels.sign(u);
-            if (u < 0f) {
-                xbits[k >>> 6] |= 1L << k;
-            }
+            // branch-free: the sign bit of u (−0 made +0 first, as sign(−0) = +1)
+            int negative = Float.floatToRawIntBits(x[xr + k] - c + 0f) >>> 31;
+            xbt[k] = 1 - 2 * negative;
+            xbits[k >>> 6] |= (long) negative << k;
         }
         int sr = t * out;
         for (int o = 0; o < out; o++) {

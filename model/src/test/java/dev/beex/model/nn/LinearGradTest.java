@@ -60,30 +60,33 @@ class LinearGradTest {
     @Test
     void signForwardIsScaledIntegerDot() {
         for (int in : new int[] {IN, 64, 130}) {   // one partial word, one full word, three words
+          for (float shift : new float[] {0f, 0.5f}) {
             Rng rng = new Rng(5 + in);
-            LinearParams p = new LinearParams(in, OUT, true, 0.5f);
+            LinearParams p = new LinearParams(in, OUT, true, shift);
             GradCheck.fill(rng, p.weight, 0.9f, 0f);
             GradCheck.fill(rng, p.bias, 0.5f, 0f);
             float[] x = GradCheck.random(rng, 2 * in, 2f, 0f);
-            x[3] = 0.5f;   // u = 0 binarizes to +1
+            x[3] = shift;   // u = 0 binarizes to +1
+            x[4] = -0f;     // with shift 0: u = −0 binarizes to +1 too
             LinearWeights w = new LinearWeights(p);
             w.refresh(Binarizer.SIGN);
             float[] y = new float[2 * OUT];
             Linear.create(w, Binarizer.SIGN, 2).forward(x, 0, 2, y, 0);
             for (int t = 0; t < 2; t++) {
-                float beta = Kernels.actScale(x, t * in, in, 0.5f);
+                float beta = Kernels.actScale(x, t * in, in, shift);
                 for (int o = 0; o < OUT; o++) {
                     int s = 0, rowSum = 0;
                     for (int k = 0; k < in; k++) {
                         int ws = p.weight[o * in + k] >= 0 ? 1 : -1;
-                        s += ws * (x[t * in + k] - 0.5f >= 0 ? 1 : -1);
+                        s += ws * (x[t * in + k] - shift >= 0 ? 1 : -1);
                         rowSum += ws;
                     }
                     float alpha = Kernels.meanAbs(p.weight, o * in, in);
-                    float expected = (alpha * beta) * s + (p.bias[o] + 0.5f * (alpha * rowSum));
-                    assertThat(y[t * OUT + o]).as("in=%d t=%d o=%d", in, t, o).isEqualTo(expected);
+                    float expected = (alpha * beta) * s + (p.bias[o] + shift * (alpha * rowSum));
+                    assertThat(y[t * OUT + o]).as("in=%d c=%s t=%d o=%d", in, shift, t, o).isEqualTo(expected);
                 }
             }
+          }
         }
     }
 }
