@@ -45,7 +45,7 @@ import java.util.zip.Inflater;
  * <pre>
  * offset  size  field
  * 0       4     magic "BEEX"
- * 4       2     format version (unsigned, big-endian; this code reads 1)
+ * 4       2     format version (unsigned, big-endian; this code reads 2 only)
  * 6       2     flags (0; reserved)
  * 8       8     payload length P
  * 16      P     sections, in this order, each: tag u8, codec u8 (0 raw, 1 deflate),
@@ -56,18 +56,21 @@ import java.util.zip.Inflater;
  *                 4 exit rule   ExitRule.write
  *                 5 metadata    u32 count, (UTF key, UTF value) each
  *                 6 binary      u32 count, per binarized tensor (ModelParams.tensors() order):   (deflated)
- *                               u32 rows, u32 cols, f32 α[rows], i64 bits[rows·⌈cols/64⌉]
+ *                               u32 rows, u32 cols, f16 α[rows], i64 bits[rows·⌈cols/64⌉]
  *                               (BitPacking conventions: bit 1 = −1, LSB first, pad bits 0)
- *                 7 float       u32 count, per float tensor (tensors() order): u32 length, f32[length] (deflated)
+ *                 7 float       u32 count, per float tensor (tensors() order): u32 length, f16[length] (deflated)
  *                 8 self-tests  u32 count, per vector: UTF text, u32 exit block (1-based),
  *                               u32 label, f32 probabilities[C], f32 allExits[blocks][C]
  * 16+P    32    SHA-256 of bytes [0, 16+P)
  * </pre>
- * All numbers big-endian (DataOutput). Floats are float32: the decoded model is bit-exact.
+ * All numbers big-endian (DataOutput). Parameters (α and float tensors) are IEEE binary16
+ * ({@link Float16}); self-test outputs are float32. {@link #create} rounds the model to binary16
+ * BEFORE computing the self-tests, so the stored model, {@link #params()} and the engine are
+ * exactly the model that was tested. Version 1 (float32 parameters) is no longer read.
  */
 public final class ModelArtifact {
     public static final byte[] MAGIC = {'B', 'E', 'E', 'X'};
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final int HEADER_BYTES = 16;
     static final int HASH_BYTES = 32;
     /** Probabilities must match the stored self-test vectors this closely (platform exp/tanh may differ by an ulp). */
@@ -140,7 +143,7 @@ public final class ModelArtifact {
         }
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.putIfAbsent("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        PackedParams packed = PackedParams.pack(params);
+        PackedParams packed = storedPrecision(PackedParams.pack(params));
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), tokenizer, labels, exitRule);
         List<SelfTest> tests = new ArrayList<>();
         for (String text : SELF_TEST_TEXTS) {
@@ -151,6 +154,40 @@ public final class ModelArtifact {
         } catch (InvalidArtifactException e) {
             throw new IllegalStateException("artifact just written does not read back: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The model as the artifact stores it: every α and float parameter rounded to binary16
+     * (round to nearest even). A value outside ±{@value Float16#MAX_VALUE} or not finite is
+     * rejected rather than stored as infinity.
+     */
+    static PackedParams storedPrecision(PackedParams p) {
+        ModelParams floats = new ModelParams(p.config());
+        floats.copyFrom(p.decoded());
+        for (Tensor t : floatTensors(floats)) {
+            float[] data = t.data();
+            for (int i = 0; i < data.length; i++) {
+                data[i] = half(data[i], t.name(), i);
+            }
+        }
+        List<BinaryMatrix> binary = new ArrayList<>(p.binary().size());
+        for (int m = 0; m < p.binary().size(); m++) {
+            BinaryMatrix b = p.binary().get(m);
+            float[] alpha = new float[b.rows];
+            for (int r = 0; r < b.rows; r++) {
+                alpha[r] = half(b.alpha[r], "scale of binary tensor " + m, r);
+            }
+            binary.add(new BinaryMatrix(b.rows, b.cols, alpha, b.bits));
+        }
+        return PackedParams.withBinary(floats, binary);
+    }
+
+    private static float half(float v, String tensor, int index) {
+        if (!Float16.fits(v)) {
+            throw new IllegalArgumentException(tensor + "[" + index + "] = " + v
+                    + " does not fit the artifact's float16 range (±" + Float16.MAX_VALUE + ")");
+        }
+        return Float16.round(v);
     }
 
     private static SelfTest run(InferenceEngine engine, String text) {
@@ -202,7 +239,7 @@ public final class ModelArtifact {
                     s.writeInt(m.rows);
                     s.writeInt(m.cols);
                     for (float a : m.alpha) {
-                        s.writeFloat(a);
+                        s.writeShort(Float16.fromFloat(a));
                     }
                     for (long w : m.bits) {
                         s.writeLong(w);
@@ -215,7 +252,7 @@ public final class ModelArtifact {
                 for (Tensor t : floats) {
                     s.writeInt(t.data().length);
                     for (float f : t.data()) {
-                        s.writeFloat(f);
+                        s.writeShort(Float16.fromFloat(f));
                     }
                 }
             });
@@ -314,8 +351,9 @@ public final class ModelArtifact {
             throw new InvalidArtifactException("artifact format version " + version
                     + " is newer than this beex reads (" + FORMAT_VERSION + "); upgrade beex");
         }
-        if (version < 1) {
-            throw new InvalidArtifactException("unknown artifact format version " + version);
+        if (version < FORMAT_VERSION) {
+            throw new InvalidArtifactException("unsupported format version " + version + " (this beex reads "
+                    + FORMAT_VERSION + ", whose parameters are float16): re-export the model with this beex");
         }
         long payload = head.getLong(8);
         long expected = HEADER_BYTES + payload + HASH_BYTES;
@@ -406,7 +444,7 @@ public final class ModelArtifact {
                 }
                 float[] alpha = new float[rows];
                 for (int r = 0; r < rows; r++) {
-                    alpha[r] = s.readFloat();
+                    alpha[r] = Float16.toFloat(s.readShort());
                 }
                 long[] bits = new long[rows * BitPacking.words(cols)];
                 for (int w = 0; w < bits.length; w++) {
@@ -429,7 +467,7 @@ public final class ModelArtifact {
                 }
                 float[] data = t.data();
                 for (int i = 0; i < len; i++) {
-                    data[i] = s.readFloat();
+                    data[i] = Float16.toFloat(s.readShort());
                 }
             }
             PackedParams packed = PackedParams.withBinary(floats, binary);
@@ -643,14 +681,17 @@ public final class ModelArtifact {
         return packed.decoded().float32Bytes();
     }
 
-    /** Bytes of the parameters alone as stored (packed bits + α + float tensors), without vocabulary or tests. */
+    /**
+     * Bytes of the parameters alone as stored, before deflate (packed bits, float16 α and float16
+     * tensors), without vocabulary or tests.
+     */
     public long parameterBytes() {
         long n = 0;
         for (BinaryMatrix m : packed.binary()) {
-            n += m.packedBytes();
+            n += 8L * m.bits.length + 2L * m.alpha.length;
         }
         for (Tensor t : floatTensors(packed.decoded())) {
-            n += 4L * t.data().length;
+            n += 2L * t.data().length;
         }
         return n;
     }

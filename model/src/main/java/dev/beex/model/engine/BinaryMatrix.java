@@ -80,9 +80,4 @@ public final class BinaryMatrix {
             }
         }
     }
-
-    /** Bytes of the packed form: the bits and the float32 scales. */
-    public long packedBytes() {
-        return 8L * bits.length + 4L * alpha.length;
-    }
 }

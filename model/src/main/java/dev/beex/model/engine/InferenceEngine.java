@@ -246,9 +246,12 @@ public final class InferenceEngine {
         linear(lin[4], x1, n, gate, true);
         linear(lin[6], x1, n, filter, false);
         int nh = n * hidden;
+        // One array per loop: HotSpot vectorizes the rational tanh/sigmoid (Kernels).
         for (int i = 0; i < nh; i++) {
             gate[i] = Kernels.sigmoid(gate[i]);
-            filter[i] = (float) Math.tanh(filter[i]);
+        }
+        for (int i = 0; i < nh; i++) {
+            filter[i] = Kernels.tanh(filter[i]);
         }
         linear(lin[5], gate, n, gateOut, true);
         linear(lin[7], filter, n, filterOut, true);

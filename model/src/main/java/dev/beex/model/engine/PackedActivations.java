@@ -1,5 +1,7 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.nn.Kernels;
+
 /**
  * Scratch for the binarized input of a layer: per token {@code t} the bits of
  * {@code sign(x_t − c)} (row {@code t} at word {@code t·words}, {@link BitPacking} conventions)
@@ -18,31 +20,59 @@ final class PackedActivations {
     }
 
     /**
-     * Binarizes rows {@code x[t·length .. (t+1)·length)} for {@code t < n} around {@code shift}.
-     * One pass per row computes β (summed in index order, as {@code Kernels.actScale}) and the
-     * bits, branch-free: the bit is the sign bit of {@code (x − c) + 0f}, where adding +0
-     * turns −0 into +0 so that zero binarizes to +1 ({@link BitPacking#bit}).
+     * Binarizes rows {@code x[t·length .. (t+1)·length)} for {@code t < n} around {@code shift}:
+     * the bits, branch-free (the bit is the sign bit of {@code (x − c) + 0f}, where adding +0
+     * turns −0 into +0 so that zero binarizes to +1, {@link BitPacking#bit}), and
+     * β = mean|x − c| summed exactly as the training path's {@link Kernels#actScale} (four
+     * partial sums over k mod 4, then {@code (s0 + s1) + (s2 + s3)}), so both round alike.
+     * When the length is a multiple of 4 both come from one pass, four elements per step.
      */
     void pack(float[] x, int n, int length, float shift) {
         int w = BitPacking.words(length);
         this.words = w;
         this.length = length;
         for (int t = 0; t < n; t++) {
-            int k = t * length;
-            int end = k + length;
-            int dst = t * w;
-            float sum = 0f;
-            while (k < end) {
-                int stop = Math.min(end, k + 64);
-                long word = 0L;
-                for (int b = 0; k < stop; k++, b++) {
-                    float u = x[k] - shift;
-                    sum += Math.abs(u);
-                    word |= (long) (Float.floatToRawIntBits(u + 0f) >>> 31) << b;
-                }
-                bits[dst++] = word;
+            int row = t * length;
+            if ((length & 3) == 0) {
+                beta[t] = packRow4(x, row, length, shift, t * w);
+            } else {
+                beta[t] = Kernels.actScale(x, row, length, shift);
+                packRow(x, row, length, shift, t * w);
             }
-            beta[t] = sum / length;
+        }
+    }
+
+    /** Bits and β of one row whose length is a multiple of 4 (same sums as Kernels.actScale). */
+    private float packRow4(float[] x, int row, int length, float shift, int dst) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        for (int k = 0; k < length; k += 64) {
+            int count = Math.min(64, length - k);
+            long word = 0L;
+            for (int b = 0, i = row + k; b < count; b += 4, i += 4) {
+                float u0 = x[i] - shift, u1 = x[i + 1] - shift, u2 = x[i + 2] - shift, u3 = x[i + 3] - shift;
+                s0 += Math.abs(u0);
+                s1 += Math.abs(u1);
+                s2 += Math.abs(u2);
+                s3 += Math.abs(u3);
+                long nibble = (Float.floatToRawIntBits(u0 + 0f) >>> 31)
+                        | (Float.floatToRawIntBits(u1 + 0f) >>> 31 << 1)
+                        | (Float.floatToRawIntBits(u2 + 0f) >>> 31 << 2)
+                        | (Float.floatToRawIntBits(u3 + 0f) >>> 31 << 3);
+                word |= nibble << b;
+            }
+            bits[dst++] = word;
+        }
+        return ((s0 + s1) + (s2 + s3)) / length;
+    }
+
+    private void packRow(float[] x, int row, int length, float shift, int dst) {
+        for (int k = row, end = row + length; k < end; k += 64) {
+            int stop = Math.min(end, k + 64);
+            long word = 0L;
+            for (int i = k; i < stop; i++) {
+                word |= (long) (Float.floatToRawIntBits((x[i] - shift) + 0f) >>> 31) << (i - k);
+            }
+            bits[dst++] = word;
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.beex.model.LinearParams;
 public final class LinearWeights {
     public final LinearParams params;
     final float[][] rows;        // [out][in]
-    final float[][] transposed;  // [in][out]
+    final float[][] transposed;  // [in][out] (not kept up to date for binarized layers under SIGN)
     final float[] alpha;
     final float[] rowSum;
     final float[] foldedBias;
@@ -59,6 +59,9 @@ public final class LinearWeights {
             } else {
                 System.arraycopy(w, row, r, 0, in);
             }
+        }
+        if (p.binarized && binarizer == Binarizer.SIGN) {
+            return;   // the sign forward uses signBits; only float and relaxed forwards read Wᵀ
         }
         for (int k = 0; k < in; k++) {
             float[] t = transposed[k];

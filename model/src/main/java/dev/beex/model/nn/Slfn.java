@@ -57,7 +57,7 @@ public final class Slfn {
         gate2.forward(g1, 0, tokens, g, 0);
         filter1.forward(x1, 0, tokens, f1, 0);
         for (int i = 0; i < th; i++) {
-            f1[i] = (float) Math.tanh(f1[i]);
+            f1[i] = Kernels.tanh(f1[i]);
         }
         filter2.forward(f1, 0, tokens, f, 0);
         dropped = rng != null && dropoutRate > 0f;

@@ -6,7 +6,9 @@ import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.engine.EngineModel;
 import dev.beex.model.engine.InferenceEngine;
+import dev.beex.model.engine.PackedParams;
 import dev.beex.model.engine.ScoreResult;
 import dev.beex.model.nn.ReferenceForward;
 import dev.beex.model.train.TrainOptions;
@@ -102,6 +104,32 @@ class ArtifactParityTest {
                 assertThat(texts.size() - exitHistogram[0]).as("records running further").isPositive();
             }
         }
+    }
+
+    /**
+     * The artifact stores α and the float parameters as float16: on the trained model that
+     * rounding moves test accuracy (sentences, with the model's exit rule) by at most 0.5 point.
+     */
+    @Test
+    void float16StorageKeepsAccuracyWithinHalfAPoint() {
+        PackedParams exact = PackedParams.pack(trained.params());
+        InferenceEngine float32 = new InferenceEngine(EngineModel.compile(exact), artifact.tokenizer(),
+                artifact.labels(), artifact.exitRule());
+        InferenceEngine stored = artifact.newEngine();
+        List<LabeledText> test = TestDatasets.sentences("test");
+        int right32 = 0, right16 = 0, changed = 0;
+        for (LabeledText t : test) {
+            String a = float32.score(t.text()).label(), b = stored.score(t.text()).label();
+            right32 += a.equals(t.label()) ? 1 : 0;
+            right16 += b.equals(t.label()) ? 1 : 0;
+            changed += a.equals(b) ? 0 : 1;
+        }
+        double acc32 = (double) right32 / test.size(), acc16 = (double) right16 / test.size();
+        System.out.printf("float16 storage: accuracy %.4f (float32 parameters %.4f), %d of %d labels changed%n",
+                acc16, acc32, changed, test.size());
+        assertThat(Math.abs(acc16 - acc32)).isLessThanOrEqualTo(0.005);
+        assertThat(exact.decoded().positionEmbedding).as("the float32 model really differs")
+                .isNotEqualTo(artifact.params().positionEmbedding);
     }
 
     @Test

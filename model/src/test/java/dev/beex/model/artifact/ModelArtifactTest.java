@@ -86,7 +86,9 @@ class ModelArtifactTest {
         for (int i = 0; i < o.size(); i++) {
             float[] od = o.get(i).data(), dd = d.get(i).data();
             if (!o.get(i).binarized()) {
-                assertThat(dd).as(o.get(i).name()).isEqualTo(od);
+                for (int k = 0; k < od.length; k++) {
+                    assertThat(dd[k]).as("%s[%d]", o.get(i).name(), k).isEqualTo(Float16.round(od[k]));
+                }
                 continue;
             }
             int cols = i == 0 ? original.config.dim() : od.length / rowsOf(original, i);
@@ -95,7 +97,7 @@ class ModelArtifactTest {
                 for (int k = 0; k < cols; k++) {
                     alpha += Math.abs(od[r * cols + k]);
                 }
-                alpha /= cols;
+                alpha = Float16.round(alpha / cols);    // stored as float16
                 for (int k = 0; k < cols; k++) {
                     float want = od[r * cols + k] >= 0 ? alpha : -alpha;
                     assertThat(dd[r * cols + k]).as("%s[%d][%d]", o.get(i).name(), r, k).isEqualTo(want);
@@ -104,7 +106,7 @@ class ModelArtifactTest {
         }
         // the copy is fresh: changing it does not change the artifact
         decoded.positionEmbedding[0] += 1f;
-        assertThat(binary.params().positionEmbedding[0]).isEqualTo(original.positionEmbedding[0]);
+        assertThat(binary.params().positionEmbedding[0]).isEqualTo(Float16.round(original.positionEmbedding[0]));
     }
 
     private static int rowsOf(ModelParams p, int tensorIndex) {
@@ -176,9 +178,13 @@ class ModelArtifactTest {
         assertThatThrownBy(() -> ModelArtifact.fromBytes(zip)).hasMessageContaining("not a beex model artifact");
 
         byte[] future = binary.toBytes();
-        future[5] = 2;
+        future[5] = 3;
         assertThatThrownBy(() -> ModelArtifact.fromBytes(future)).isInstanceOf(InvalidArtifactException.class)
-                .hasMessageContaining("format version 2 is newer");
+                .hasMessageContaining("format version 3 is newer");
+        byte[] old = binary.toBytes();
+        old[5] = 1;                     // version 1 stored float32 parameters
+        assertThatThrownBy(() -> ModelArtifact.fromBytes(old)).isInstanceOf(InvalidArtifactException.class)
+                .hasMessageContaining("unsupported format version 1");
 
         Path file = dir.resolve("future.beex");
         Files.write(file, future);
@@ -196,7 +202,7 @@ class ModelArtifactTest {
         out.write(new byte[6]);
         byte[] body = payload.toByteArray();
         ByteBuffer file = ByteBuffer.allocate(16 + body.length + 32);
-        file.put(ModelArtifact.MAGIC).putShort((short) 1).putShort((short) 0).putLong(body.length).put(body);
+        file.put(ModelArtifact.MAGIC).putShort((short) ModelArtifact.FORMAT_VERSION).putShort((short) 0).putLong(body.length).put(body);
         file.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(file.array(), 16 + body.length)));
         assertThatThrownBy(() -> ModelArtifact.fromBytes(file.array())).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("malformed artifact").hasMessageContaining("config");
@@ -239,5 +245,10 @@ class ModelArtifactTest {
         ModelParams wrongVocab = new ModelParams(c.withVocabSize(c.vocabSize() + 1));
         assertThatThrownBy(() -> ModelArtifact.create(wrongVocab, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
                 ExitRule.FULL_DEPTH, Map.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vocabulary");
+        ModelParams huge = ArtifactFixtures.randomParams(c, 1);
+        huge.blocks[1].norm2.gamma[3] = 1e6f;     // beyond float16's ±65504: rejected, not stored as infinity
+        assertThatThrownBy(() -> ModelArtifact.create(huge, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
+                ExitRule.FULL_DEPTH, Map.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("float16").hasMessageContaining("[3] = 1000000.0");
     }
 }

@@ -70,7 +70,7 @@ class BitPackingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 63, 64, 65, 128, 256})
+    @ValueSource(ints = {1, 63, 64, 65, 68, 100, 128, 256})
     void activationPackingAgreesWithWeightPackingAndComputesBeta(int length) {
         Random rnd = new Random(length + 7);
         int n = 3;
@@ -104,7 +104,7 @@ class BitPackingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 63, 64, 65, 128, 256})
+    @ValueSource(ints = {1, 63, 64, 65, 68, 100, 128, 256})
     void binaryLinearMatchesNaiveFormula(int in) {
         Random rnd = new Random(in * 31L);
         int out = 7, n = 9;

@@ -2,13 +2,10 @@ package dev.beex.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.artifact.ModelArtifact;
-import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.engine.EngineBenchmark;
 import dev.beex.model.exit.ExitRule;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,24 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserException("--limit must be >= 1");
         }
-        if (!Files.isRegularFile(model)) {
-            throw new UserException("model file not found: " + model);
-        }
-        ModelArtifact artifact;
-        try {
-            artifact = ModelArtifact.read(model);
-        } catch (IOException e) {
-            throw new UserException(model + ": not a valid model artifact: " + e.getMessage(), e);
-        }
+        ModelArtifact artifact = CliFiles.readModel(model);
         ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
-        List<LabeledText> records;
-        try {
-            records = DatasetReader.read(data);
-        } catch (NoSuchFileException e) {
-            throw new UserException("data file not found: " + data, e);
-        } catch (IOException e) {
-            throw new UserException(e.getMessage(), e);
-        }
+        List<LabeledText> records = CliFiles.readData(data, "--data");
         List<LabeledText> used = records.subList(0, limit == null ? records.size() : Math.min(limit, records.size()));
         List<String> texts = used.stream().map(LabeledText::text).toList();
         // Labels are optional: accuracy is reported only when every record has one.

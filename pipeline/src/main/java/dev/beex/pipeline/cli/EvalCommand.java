@@ -3,14 +3,12 @@ package dev.beex.pipeline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.beex.model.artifact.ModelArtifact;
-import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.eval.EvalPlot;
 import dev.beex.model.eval.EvalReport;
 import dev.beex.model.eval.Evaluator;
 import dev.beex.model.exit.ExitRule;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,25 +41,9 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(model)) {
-            throw new UserException("model file not found: " + model);
-        }
-        ModelArtifact artifact;
-        try {
-            artifact = ModelArtifact.read(model);
-        } catch (IOException e) {
-            throw new UserException(model + ": not a valid model artifact: " + e.getMessage(), e);
-        }
+        ModelArtifact artifact = CliFiles.readModel(model);
         ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
-        List<LabeledText> records;
-        try {
-            records = DatasetReader.read(data);
-        } catch (IOException e) {
-            throw new UserException(e instanceof java.nio.file.NoSuchFileException ? "data file not found: " + data : e.getMessage(), e);
-        }
-        if (records.isEmpty()) {
-            throw new UserException(data + ": no records");
-        }
+        List<LabeledText> records = CliFiles.readData(data, "--data");
         Evaluator evaluator = threads == null ? new Evaluator() : new Evaluator(threads);
         EvalReport report = evaluator.evaluate(artifact, records, rule);
         if (plot != null) {

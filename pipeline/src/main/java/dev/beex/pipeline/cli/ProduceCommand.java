@@ -1,12 +1,9 @@
 package dev.beex.pipeline.cli;
 
-import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
 import dev.beex.operators.InputFormat;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.TextEncoder;
-import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -57,14 +54,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new UserException("--rate must be > 0, got " + rate);
         }
-        List<LabeledText> texts;
-        try {
-            texts = DatasetReader.read(data);
-        } catch (NoSuchFileException e) {
-            throw new UserException("data file not found: " + data);
-        } catch (IOException e) {
-            throw new UserException(e.getMessage());
-        }
+        List<LabeledText> texts = CliFiles.readData(data, "--data");
         if (limit > 0 && texts.size() > limit) {
             texts = texts.subList(0, limit);
         }

@@ -2,7 +2,6 @@ package dev.beex.pipeline.cli;
 
 import dev.beex.model.Precision;
 import dev.beex.model.artifact.ModelArtifact;
-import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.train.TrainOptions;
 import dev.beex.model.train.TrainedModel;
@@ -120,8 +119,8 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
-        List<LabeledText> trainData = read(train, "--train");
-        List<LabeledText> devData = read(dev, "--dev");
+        List<LabeledText> trainData = CliFiles.readData(train, "--train");
+        List<LabeledText> devData = CliFiles.readData(dev, "--dev");
         PrintStream err = System.err;
         ProgressBar bar = new ProgressBar(err, quiet);
         long start = System.nanoTime();
@@ -163,21 +162,6 @@ public final class TrainCommand implements Callable<Integer> {
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());
         return 0;
-    }
-
-    private static List<LabeledText> read(Path file, String flag) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(flag + ": " + file + " is not a readable file");
-        }
-        try {
-            List<LabeledText> data = DatasetReader.read(file);
-            if (data.isEmpty()) {
-                throw new UserException(flag + ": " + file + " has no records");
-            }
-            return data;
-        } catch (IOException e) {
-            throw new UserException(flag + ": " + e.getMessage(), e);
-        }
     }
 
     /** One terminal line, rewritten with \r: epoch, step, loss, dev accuracy, ETA. */

@@ -82,7 +82,7 @@ class BenchCommandTest {
         Path model = dir.resolve("m.beex");
         TestModels.artifact(4).write(model);
         Result noData = run("bench", "--model", model.toString(), "--data", dir.resolve("nope.jsonl").toString());
-        assertThat(noData.err().strip()).isEqualTo("beex: data file not found: " + dir.resolve("nope.jsonl"));
+        assertThat(noData.err().strip()).isEqualTo("beex: --data: data file not found: " + dir.resolve("nope.jsonl"));
 
         Result seconds = run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--seconds", "0");
         assertThat(seconds.code()).isEqualTo(1);

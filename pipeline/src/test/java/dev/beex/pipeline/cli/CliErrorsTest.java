@@ -62,7 +62,7 @@ class CliErrorsTest {
     void aMissingDataFileIsOneLine(@TempDir Path dir) {
         Result r = run("produce", "--data", dir.resolve("none.jsonl").toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("beex: data file not found: " + dir.resolve("none.jsonl"));
+        assertThat(r.err().strip()).isEqualTo("beex: --data: data file not found: " + dir.resolve("none.jsonl"));
     }
 
     @Test

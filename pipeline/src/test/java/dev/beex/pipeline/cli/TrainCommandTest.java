@@ -83,7 +83,7 @@ class TrainCommandTest {
 
         r = run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("beex: --train: " + dir.resolve("missing.jsonl") + " is not a readable file");
+        assertThat(r.err().strip()).isEqualTo("beex: --train: data file not found: " + dir.resolve("missing.jsonl"));
     }
 
     @Test
