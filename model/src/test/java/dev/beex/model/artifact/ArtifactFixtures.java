@@ -1,8 +1,7 @@
 package dev.beex.model.artifact;
 
-import dev.beex.model.BlockParams;
-import dev.beex.model.LayerNormParams;
-import dev.beex.model.LinearParams;
+import dev.beex.model.RandomParams;
+
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
@@ -14,7 +13,6 @@ import dev.beex.model.text.Tokenizer;
 import dev.beex.model.text.TokenizerOptions;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** Small artifacts for tests: a tokenizer learned from the committed sentences, random parameters. */
 final class ArtifactFixtures {
@@ -38,28 +36,7 @@ final class ArtifactFixtures {
 
     /** Initializer weights plus random biases and LayerNorm parameters (so every tensor matters). */
     static ModelParams randomParams(ModelConfig c, long seed) {
-        ModelParams p = new ModelParams(c);
-        Initializer.init(p, seed);
-        Random r = new Random(seed);
-        for (BlockParams b : p.blocks) {
-            for (LinearParams l : b.linears()) {
-                for (int i = 0; i < l.bias.length; i++) {
-                    l.bias[i] = (float) r.nextGaussian() * 0.3f;
-                }
-            }
-            for (LayerNormParams n : new LayerNormParams[] {b.norm1, b.norm2}) {
-                for (int i = 0; i < n.gamma.length; i++) {
-                    n.gamma[i] = 1f + (float) r.nextGaussian() * 0.2f;
-                    n.beta[i] = (float) r.nextGaussian() * 0.2f;
-                }
-            }
-        }
-        for (LinearParams h : p.exitHeads) {
-            for (int i = 0; i < h.weight.length; i++) {
-                h.weight[i] *= 4f;
-            }
-        }
-        return p;
+        return RandomParams.of(c, seed);
     }
 
     static ModelArtifact small(Precision precision, long seed) {

@@ -1,16 +1,13 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.RandomParams;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.beex.model.LayerNormParams;
-import dev.beex.model.LinearParams;
 import dev.beex.model.ModelConfig;
-import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
-import dev.beex.model.BlockParams;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitRule;
-import dev.beex.model.nn.Initializer;
 import dev.beex.model.nn.ReferenceForward;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -24,35 +21,6 @@ import org.junit.jupiter.api.Test;
  * on real texts is in {@code dev.beex.model.artifact.ArtifactParityTest}.
  */
 class EngineReferenceParityTest {
-
-    /** Initializer weights plus random biases and LayerNorm parameters, so folded biases matter. */
-    static ModelParams randomParams(ModelConfig c, long seed) {
-        ModelParams p = new ModelParams(c);
-        Initializer.init(p, seed);
-        Random r = new Random(seed);
-        for (BlockParams b : p.blocks) {
-            for (LinearParams l : b.linears()) {
-                for (int i = 0; i < l.bias.length; i++) {
-                    l.bias[i] = (float) r.nextGaussian() * 0.3f;
-                }
-            }
-            for (LayerNormParams n : new LayerNormParams[] {b.norm1, b.norm2}) {
-                for (int i = 0; i < n.gamma.length; i++) {
-                    n.gamma[i] = 1f + (float) r.nextGaussian() * 0.2f;
-                    n.beta[i] = (float) r.nextGaussian() * 0.2f;
-                }
-            }
-        }
-        for (LinearParams h : p.exitHeads) {
-            for (int i = 0; i < h.weight.length; i++) {
-                h.weight[i] *= 4f;   // confident enough heads that exit rules fire at varied blocks
-            }
-            for (int i = 0; i < h.bias.length; i++) {
-                h.bias[i] = (float) r.nextGaussian() * 0.5f;
-            }
-        }
-        return p;
-    }
 
     static final ModelConfig ODD = new ModelConfig(68, 4, 3, 100, 24, 60, 3, Precision.BINARY);
     static final ModelConfig DEFAULT_WIDTHS = new ModelConfig(128, 4, 2, 256, 20, 40, 2, Precision.BINARY);
@@ -74,7 +42,7 @@ class EngineReferenceParityTest {
     }
 
     private void compare(ModelConfig c, long seed) {
-        PackedParams packed = PackedParams.pack(randomParams(c, seed));
+        PackedParams packed = PackedParams.pack(RandomParams.of(c, seed));
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), null, labels(c), ExitRule.FULL_DEPTH);
         ReferenceForward ref = new ReferenceForward(packed.decoded());
         Random r = new Random(seed);
@@ -98,7 +66,7 @@ class EngineReferenceParityTest {
     @Test
     void earlyExitTakesTheBlockTheRuleGivesOnReferenceOutputsAndSkipsLaterBlocks() {
         ModelConfig c = ODD;
-        PackedParams packed = PackedParams.pack(randomParams(c, 4));
+        PackedParams packed = PackedParams.pack(RandomParams.of(c, 4));
         ReferenceForward ref = new ReferenceForward(packed.decoded());
         EngineModel model = EngineModel.compile(packed);
         Random r = new Random(4);
@@ -138,7 +106,7 @@ class EngineReferenceParityTest {
     @Test
     void scoringIntoAResultAllocatesNothing() {
         ModelConfig c = DEFAULT_WIDTHS;
-        PackedParams packed = PackedParams.pack(randomParams(c, 5));
+        PackedParams packed = PackedParams.pack(RandomParams.of(c, 5));
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), null, labels(c), ExitRule.FULL_DEPTH);
         ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
         int[] ids = randomIds(new Random(5), c, c.maxTokens());

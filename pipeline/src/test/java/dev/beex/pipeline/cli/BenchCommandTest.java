@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.data.LabeledText;
 import dev.beex.pipeline.testing.TestModels;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream savedErr = System.err, savedOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = BeexMain.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(savedErr);
-            System.setOut(savedOut);
-        }
-    }
 
     private static Path data(Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
@@ -49,7 +30,7 @@ class BenchCommandTest {
     void printsTheThreePathsAsJsonWithNoParityMismatch(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("m.beex");
         TestModels.artifact(3).write(model);
-        Result r = run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--json",
+        CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--json",
                 "--warmup-seconds", "0.1", "--seconds", "0.3");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -61,7 +42,7 @@ class BenchCommandTest {
         assertThat(j.get("texts").asInt()).isEqualTo(30);
         assertThat(j.get("accuracy").asDouble()).isBetween(0.0, 1.0);
 
-        Result text = run("bench", "--model", model.toString(), "--data", data(dir).toString(),
+        CliRun.Result text = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(),
                 "--warmup-seconds", "0", "--seconds", "0.2", "--limit", "5");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).contains("(a) binary, exit rule", "(b) binary, full depth", "(c) float, full depth",
@@ -70,21 +51,21 @@ class BenchCommandTest {
 
     @Test
     void userErrorsAreOneLine(@TempDir Path dir) throws IOException {
-        Result missing = run("bench", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
+        CliRun.Result missing = CliRun.run("bench", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().strip()).startsWith("beex: model file not found").doesNotContain("\n");
 
         Path bad = Files.write(dir.resolve("bad.beex"), "not a model".getBytes(StandardCharsets.UTF_8));
-        Result invalid = run("bench", "--model", bad.toString(), "--data", data(dir).toString());
+        CliRun.Result invalid = CliRun.run("bench", "--model", bad.toString(), "--data", data(dir).toString());
         assertThat(invalid.code()).isEqualTo(1);
         assertThat(invalid.err()).contains("not a valid model artifact").contains("not a beex model artifact");
 
         Path model = dir.resolve("m.beex");
         TestModels.artifact(4).write(model);
-        Result noData = run("bench", "--model", model.toString(), "--data", dir.resolve("nope.jsonl").toString());
+        CliRun.Result noData = CliRun.run("bench", "--model", model.toString(), "--data", dir.resolve("nope.jsonl").toString());
         assertThat(noData.err().strip()).isEqualTo("beex: --data: data file not found: " + dir.resolve("nope.jsonl"));
 
-        Result seconds = run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--seconds", "0");
+        CliRun.Result seconds = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--seconds", "0");
         assertThat(seconds.code()).isEqualTo(1);
         assertThat(seconds.err()).contains("--seconds must be > 0");
     }

@@ -10,9 +10,6 @@ import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.JsonLines;
 import dev.beex.model.data.LabeledText;
 import dev.beex.pipeline.testing.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,23 +21,6 @@ class DataAndEvalCommandsTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream savedOut = System.out, savedErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = BeexMain.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-    }
-
     @Test
     void dataSplitWritesTheCanonicalSplitsOfAUserFile() throws Exception {
         StringBuilder csv = new StringBuilder("id,text,label\n");
@@ -49,7 +29,7 @@ class DataAndEvalCommandsTest {
         }
         csv.append("dup,\"message   number 0, with a comma\",ham\n"); // a duplicate after normalization
         Path file = Files.writeString(dir.resolve("mine.csv"), csv);
-        Result r = run("data", "split", file.toString(), "--out", dir.resolve("out").toString());
+        CliRun.Result r = CliRun.run("data", "split", file.toString(), "--out", dir.resolve("out").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("201 records read, 200 kept");
         int total = 0;
@@ -66,10 +46,10 @@ class DataAndEvalCommandsTest {
     @Test
     void badDataAndUnknownSetsAreOneLine() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "text,label\n\"open quote,ham\n");
-        Result r = run("data", "split", bad.toString(), "--out", dir.resolve("o").toString());
+        CliRun.Result r = CliRun.run("data", "split", bad.toString(), "--out", dir.resolve("o").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: " + bad + ":2: unterminated quoted field");
-        Result unknown = run("data", "fetch", "--out", dir.toString(), "--sets", "sentences,mnist");
+        CliRun.Result unknown = CliRun.run("data", "fetch", "--out", dir.toString(), "--sets", "sentences,mnist");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("beex: unknown data set 'mnist' (sentences, spam, imdb, all)");
     }
@@ -82,7 +62,7 @@ class DataAndEvalCommandsTest {
         Path data = dir.resolve("test.jsonl");
         JsonLines.write(TestModels.sentences(120), data);
         Path png = dir.resolve("plot.png");
-        Result r = run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
+        CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
                 "--plot", png.toString(), "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().strip().lines().count()).isEqualTo(1);
@@ -97,29 +77,29 @@ class DataAndEvalCommandsTest {
         assertThat(json.get("rule").asText()).isEqualTo(model.exitRule().toString());
         assertThat(Files.readAllBytes(png)).hasSizeGreaterThan(5000);
 
-        Result none = run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json", "--exit-rule", "none");
+        CliRun.Result none = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json", "--exit-rule", "none");
         JsonNode full = new ObjectMapper().readTree(none.out());
         assertThat(full.get("flopsSaved").asDouble()).isZero();
         assertThat(full.get("accuracy").asDouble()).isEqualTo(full.get("fullDepthAccuracy").asDouble());
         assertThat(full.get("delta").isNull()).isTrue();
 
-        Result text = run("eval", "--model", modelFile.toString(), "--data", data.toString());
+        CliRun.Result text = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString());
         assertThat(text.out()).contains("accuracy").contains("FLOPs saved").contains("per-exit accuracy");
     }
 
     @Test
     void evalMistakesAreOneLine() throws Exception {
-        Result missing = run("eval", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
+        CliRun.Result missing = CliRun.run("eval", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().strip()).isEqualTo("beex: model file not found: " + dir.resolve("none.beex"));
         Path modelFile = dir.resolve("m.beex");
         TestModels.artifact(3).write(modelFile);
         Path wrongLabels = Files.writeString(dir.resolve("w.jsonl"), "{\"id\":\"a1\",\"text\":\"hi\",\"label\":\"spam\"}\n");
-        Result labels = run("eval", "--model", modelFile.toString(), "--data", wrongLabels.toString());
+        CliRun.Result labels = CliRun.run("eval", "--model", modelFile.toString(), "--data", wrongLabels.toString());
         assertThat(labels.code()).isEqualTo(1);
         assertThat(labels.err().strip())
                 .isEqualTo("beex: record a1: label 'spam' is not one of the model's labels [negative, positive]");
-        Result rule = run("eval", "--model", modelFile.toString(), "--data", wrongLabels.toString(), "--exit-rule", "soon");
+        CliRun.Result rule = CliRun.run("eval", "--model", modelFile.toString(), "--data", wrongLabels.toString(), "--exit-rule", "soon");
         assertThat(rule.err().strip()).startsWith("beex: exit rule 'soon'");
     }
 }

@@ -6,10 +6,7 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
 import dev.beex.model.train.TrainingProgress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,23 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream savedErr = System.err, savedOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            int code = BeexMain.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(savedErr);
-            System.setOut(savedOut);
-        }
-    }
 
     private static Path jsonl(Path dir, String name, List<LabeledText> data) throws IOException {
         List<String> lines = new ArrayList<>();
@@ -50,7 +30,7 @@ class TrainCommandTest {
         Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 400));
         Path dev = jsonl(dir, "dev.jsonl", TestDatasets.sentences("dev").subList(0, 100));
         Path model = dir.resolve("out/model.beex");
-        Result r = run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", model.toString(),
+        CliRun.Result r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", model.toString(),
                 "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
                 "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
@@ -66,22 +46,22 @@ class TrainCommandTest {
     @Test
     void badFlagsAreOneLine(@TempDir Path dir) throws Exception {
         Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 10));
-        Result r = run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+        CliRun.Result r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--precision", "half");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --precision: 'half' is not binary or float");
 
-        r = run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--dim", "30", "--heads", "4");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: train: dim must be a positive multiple of heads");
 
-        r = run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--exit-weights", "1,2");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("beex: train: exit weights '1,2': expected").doesNotContain("\tat ");
 
-        r = run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
+        r = CliRun.run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --train: data file not found: " + dir.resolve("missing.jsonl"));
     }
