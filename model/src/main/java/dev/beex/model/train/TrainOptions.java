@@ -24,6 +24,8 @@ import java.util.Locale;
  * @param weightDecay    decoupled weight decay on float matrices (AdamW); 0 = off
  * @param gradClip       global gradient-norm clip (0 = off)
  * @param dropout        dropout rate on the SLFN output
+ * @param tokenDropout   training only: each input token is left out of the sequence with this
+ *                       probability (word dropout; at least one token is kept)
  * @param exitWeights    soft-routing loss weights: "linear" (w_i ∝ i), "uniform", or a comma list
  * @param seed           seeds initialization, shuffling and dropout
  * @param threads        worker threads (data-parallel over each mini-batch)
@@ -31,7 +33,7 @@ import java.util.Locale;
  */
 public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int maxTokens, int maxVocab,
                            int minCount, Precision precision, int epochs, int batchSize, float learningRate,
-                           float warmup, float weightDecay, float gradClip, float dropout, String exitWeights,
+                           float warmup, float weightDecay, float gradClip, float dropout, float tokenDropout, String exitWeights,
                            long seed, int threads, double exitTolerance) {
 
     public TrainOptions {
@@ -46,6 +48,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         require(weightDecay >= 0, "weight decay must be >= 0");
         require(gradClip >= 0, "grad clip must be >= 0");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        require(tokenDropout >= 0 && tokenDropout < 1, "token dropout must be in [0, 1)");
         require(threads >= 1, "threads must be >= 1");
         require(exitTolerance >= 0, "exit tolerance must be >= 0");
         require(precision != null, "precision is required");
@@ -57,8 +60,16 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         return new TrainOptions(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
                 TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
-                "linear", 42L, Runtime.getRuntime().availableProcessors(), 0.005);
+                DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), 0.005);
     }
+
+    /**
+     * Word dropout of the defaults. Training loss falls below 0.05 by the fourth pass over a small
+     * set (sentences) while dev accuracy stalls; leaving 10% of the tokens out of each training
+     * sequence raised the mean last-exit dev accuracy over seeds 42/1/2 from 0.777 to 0.789
+     * (0.2 gave 0.782; docs/training.md).
+     */
+    public static final float DEFAULT_TOKEN_DROPOUT = 0.1f;
 
     /** {@code epochs} value meaning "choose from the training-set size". */
     public static final int AUTO_EPOCHS = 0;
@@ -126,52 +137,57 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
 
     public TrainOptions withShape(int dim, int heads, int blocks, int slfnHidden, int maxTokens) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withPrecision(Precision p) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withSeed(long seed) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withThreads(int threads) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withRegularization(float dropout, float weightDecay, float gradClip) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+    }
+
+    public TrainOptions withTokenDropout(float tokenDropout) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withExitWeights(String spec) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, spec, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance);
     }
 
     public TrainOptions withVocabulary(int maxVocab, int minCount) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withWarmup(float warmup) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
     }
 
     public TrainOptions withExitTolerance(double tolerance) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, exitWeights, seed, threads, tolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance);
     }
 
     private static void require(boolean ok, String message) {

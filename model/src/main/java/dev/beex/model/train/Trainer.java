@@ -50,9 +50,12 @@ public final class Trainer {
         final ModelParams grad;
         final List<Tensor> gradTensors;
         double loss;
+        /** The training sequence after token dropout (sized once: maxTokens). */
+        final int[] kept;
 
         Worker(PreparedModel model) {
             this.network = new Network(model);
+            this.kept = new int[model.params.config.maxTokens()];
             this.grad = new ModelParams(model.params.config);
             this.gradTensors = grad.tensors();
         }
@@ -143,7 +146,12 @@ public final class Trainer {
                                 int r = order[i];
                                 int[] ids = trainSet.ids[r];
                                 Rng rng = Rng.of(o.seed(), epochF, r);
-                                w.loss += w.network.forward(ids, ids.length, trainSet.gold[r], exitWeights, o.dropout(), rng);
+                                int len = ids.length;
+                                if (o.tokenDropout() > 0f) {
+                                    len = dropTokens(ids, o.tokenDropout(), rng, w.kept);
+                                    ids = w.kept;
+                                }
+                                w.loss += w.network.forward(ids, len, trainSet.gold[r], exitWeights, o.dropout(), rng);
                                 w.network.backward(trainSet.gold[r], scaled, w.grad);
                             }
                             w.network.finishGradients(w.grad);
@@ -192,6 +200,24 @@ public final class Trainer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Word dropout: copies the tokens of {@code ids} that survive (each is left out with
+     * probability {@code rate}) in order into {@code kept} and returns how many; a sequence that
+     * would come out empty keeps one of its tokens. Positions close up, as if the words were absent.
+     */
+    static int dropTokens(int[] ids, float rate, Rng rng, int[] kept) {
+        int m = 0;
+        for (int id : ids) {
+            if (rng.nextFloat() >= rate) {
+                kept[m++] = id;
+            }
+        }
+        if (m == 0) {
+            kept[m++] = ids[rng.nextInt(ids.length)];
+        }
+        return m;
     }
 
     /** Warmup from lr/warmupSteps to lr, then cosine decay to 0 at the last step. */

@@ -25,7 +25,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code floatDense}: the engine's dense float kernel (transposed weights, i-k-j, four
  *       k per pass, vectorized by HotSpot) — the float baseline;</li>
  *   <li>{@code floatTokenTiled}: a variant keeping four token rows live per weight-row load,
- *       kept to show why the baseline is the other one.</li>
+ *       kept to show why the baseline is the other one;</li>
+ *   <li>{@code floatNaive}: the textbook loop (one dot product per output, summed in order, which
+ *       HotSpot cannot vectorize) — the kind of loop the issue's first 60 vs 1.4 GMAC/s estimate
+ *       was measured against; reported to show how much of a ratio depends on the baseline.</li>
  * </ul>
  * Score: microseconds per call; MACs per call = tokens·in·out.
  * Run: {@code model/jmh.sh LinearKernelBenchmark} (see docs-engine.md).
@@ -47,6 +50,7 @@ public class LinearKernelBenchmark {
     private BinaryLinearProbe binary;
     private dev.beex.model.engine.FloatLinear dense;
     private float[] wt;
+    private float[] w;
     private float[] scratch;
     private int in;
     private int out;
@@ -59,7 +63,7 @@ public class LinearKernelBenchmark {
         in = Integer.parseInt(s[0]);
         out = Integer.parseInt(s[1]);
         Random r = new Random(42);
-        float[] w = new float[in * out];
+        w = new float[in * out];
         float[] b = new float[out];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) r.nextGaussian();
@@ -97,6 +101,22 @@ public class LinearKernelBenchmark {
     @Benchmark
     public void floatDense(Blackhole bh) {
         dense.forward(x, null, scratch, tokens, y);
+        bh.consume(y);
+    }
+
+    @Benchmark
+    public void floatNaive(Blackhole bh) {
+        for (int t = 0; t < tokens; t++) {
+            int xo = t * in;
+            for (int o = 0; o < out; o++) {
+                int wo = o * in;
+                float sum = 0f;
+                for (int k = 0; k < in; k++) {
+                    sum += x[xo + k] * w[wo + k];
+                }
+                y[t * out + o] = sum;
+            }
+        }
         bh.consume(y);
     }
 

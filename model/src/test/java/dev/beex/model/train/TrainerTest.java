@@ -122,4 +122,26 @@ class TrainerTest {
         assertThat(Trainer.learningRate(o, 55, 10, 100)).isCloseTo(0.005f, org.assertj.core.api.Assertions.within(1e-6f));
         assertThat(Trainer.learningRate(o, 100, 10, 100)).isCloseTo(0f, org.assertj.core.api.Assertions.within(1e-9f));
     }
+
+    @Test
+    void tokenDropoutLeavesTokensOutInOrderAndNeverEmptiesASequence() {
+        int[] ids = new int[200];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 1000 + i;
+        }
+        int[] kept = new int[ids.length];
+        int n = Trainer.dropTokens(ids, 0.25f, new dev.beex.model.nn.Rng(7), kept);
+        assertThat(n).isBetween(120, 180);                  // about 150 of 200 kept
+        for (int i = 1; i < n; i++) {
+            assertThat(kept[i]).isGreaterThan(kept[i - 1]);  // order kept, nothing duplicated
+        }
+        assertThat(Trainer.dropTokens(ids, 0f, new dev.beex.model.nn.Rng(7), kept)).isEqualTo(ids.length);
+        assertThat(kept).containsExactly(ids);
+        int[] one = {42};
+        for (int seed = 0; seed < 50; seed++) {
+            assertThat(Trainer.dropTokens(one, 0.99f, new dev.beex.model.nn.Rng(seed), kept)).isEqualTo(1);
+            assertThat(kept[0]).isEqualTo(42);
+        }
+        assertThatThrownBy(() -> TrainOptions.defaults().withTokenDropout(1f)).hasMessageContaining("token dropout");
+    }
 }

@@ -75,6 +75,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "Dropout on the SLFN output. Default: ${DEFAULT-VALUE}.")
     float dropout = D.dropout();
 
+    @Option(names = "--token-dropout", description = "Training only: probability that an input token is left out of the sequence (word dropout). Default: ${DEFAULT-VALUE}.")
+    float tokenDropout = D.tokenDropout();
+
     @Option(names = "--weight-decay", description = "AdamW decay on float matrices. Default: ${DEFAULT-VALUE}.")
     float weightDecay = D.weightDecay();
 
@@ -115,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainOptions options;
         try {
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
-                    warmup, weightDecay, clip, dropout, exitWeights, seed, threads, exitTolerance);
+                    warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
