@@ -61,6 +61,11 @@ class TrainCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("beex: train: exit weights '1,2': expected").doesNotContain("\tat ");
 
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--token-dropout", "1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: train: token dropout must be in [0, 1)");
+
         r = CliRun.run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --train: data file not found: " + dir.resolve("missing.jsonl"));
