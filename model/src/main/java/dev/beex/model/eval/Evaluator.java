@@ -171,7 +171,7 @@ public final class Evaluator {
             sweep.add(point(row, out, flops, labels.size(), fullFlops, row.rule().equals(rule)));
         }
         EvalReport.SweepPoint suggested = n == 0 ? null
-                : sweep.get(rows.indexOf(ExitSweep.calibrate(rows, CALIBRATION_TOLERANCE)));
+                : sweep.get(rows.indexOf(ExitSweep.calibrate(rows, CALIBRATION_TOLERANCE, out.entropies(), out.labels(), out.gold())));
 
         ExitSweep.Row chosenRow = ExitSweep.evaluate(rule, out.entropies(), out.labels(), out.gold());
         EvalReport.SweepPoint chosen = point(chosenRow, out, flops, labels.size(), fullFlops, true);

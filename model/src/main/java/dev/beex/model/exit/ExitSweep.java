@@ -73,25 +73,64 @@ public final class ExitSweep {
     /**
      * Picks the rule with the best accuracy; rules within {@code tolerance} of it (absolute
      * accuracy, e.g. 0.005 = half a point) count as ties and the one running the fewest blocks
-     * wins. On a few hundred dev records one record moves accuracy by ~0.3 points, so exact
-     * ties alone would let noise decide the depth.
+     * wins. Accuracy alone: see the overload with the records for the rule training uses.
      */
     public static Row calibrate(List<Row> rows, double tolerance) {
+        return calibrate(rows, tolerance, null, null, null);
+    }
+
+    /**
+     * The δ calibration of {@code beex train}: the rule running the fewest blocks among those that
+     * tie with the most accurate rule B. R ties with B when it is within {@code tolerance} of B's
+     * accuracy, or when B's lead is within one standard error of a paired comparison on these
+     * records: with b = records B gets right and R wrong, c = the reverse, {@code b − c ≤ √(b + c)}
+     * (McNemar's statistic ≤ 1). On 326 dev records B being right on 2 more records is noise; on
+     * 5,000 it takes ~1 point with the same disagreement. Equal blocks: the more accurate rule.
+     * With {@code entropies == null} only the tolerance applies.
+     */
+    public static Row calibrate(List<Row> rows, double tolerance, float[][] entropies, int[][] labels, int[] gold) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("nothing to calibrate: empty sweep");
         }
-        double best = Double.NEGATIVE_INFINITY;
+        Row best = null;
         for (Row r : rows) {
-            best = Math.max(best, r.accuracy());
+            if (best == null || r.accuracy() > best.accuracy()
+                    || (r.accuracy() == best.accuracy() && r.meanBlocks() < best.meanBlocks())) {
+                best = r;
+            }
         }
+        boolean[] bestRight = entropies == null ? null : correctness(best.rule(), entropies, labels, gold);
         Row chosen = null;
         for (Row r : rows) {
-            if (r.accuracy() >= best - tolerance - 1e-12
-                    && (chosen == null || r.meanBlocks() < chosen.meanBlocks()
-                        || (r.meanBlocks() == chosen.meanBlocks() && r.accuracy() > chosen.accuracy()))) {
+            boolean tie = r.accuracy() >= best.accuracy() - tolerance - 1e-12
+                    || (bestRight != null && withinOneStandardError(bestRight, correctness(r.rule(), entropies, labels, gold)));
+            if (tie && (chosen == null || r.meanBlocks() < chosen.meanBlocks()
+                    || (r.meanBlocks() == chosen.meanBlocks() && r.accuracy() > chosen.accuracy()))) {
                 chosen = r;
             }
         }
         return chosen;
+    }
+
+    /** Paired comparison: B's extra correct records over R are within one standard error. */
+    static boolean withinOneStandardError(boolean[] bestRight, boolean[] otherRight) {
+        long b = 0, c = 0;
+        for (int i = 0; i < bestRight.length; i++) {
+            if (bestRight[i] && !otherRight[i]) {
+                b++;
+            } else if (!bestRight[i] && otherRight[i]) {
+                c++;
+            }
+        }
+        return b - c <= Math.sqrt(b + c);
+    }
+
+    private static boolean[] correctness(ExitRule rule, float[][] entropies, int[][] labels, int[] gold) {
+        boolean[] right = new boolean[gold.length];
+        int blocks = gold.length == 0 ? 0 : entropies[0].length;
+        for (int r = 0; r < gold.length; r++) {
+            right[r] = labels[r][rule.exitBlock(entropies[r], labels[r], blocks)] == gold[r];
+        }
+        return right;
     }
 }

@@ -193,7 +193,7 @@ public final class Trainer {
             List<ExitSweep.Row> rows = ExitSweep.sweep(ExitRule.Kind.ENTROPY_REDUCTION,
                     ExitSweep.defaultThresholds(ExitRule.Kind.ENTROPY_REDUCTION, config.blocks()),
                     eval.entropies, eval.labels, devSet.gold);
-            ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance());
+            ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance(), eval.entropies, eval.labels, devSet.gold);
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new TrainedModel(params, tokenizer, labels, chosen.rule(), chosen.accuracy(),
                     eval.lastExitAccuracy(), chosen.meanBlocks(), bestEpoch, rows, millis);
