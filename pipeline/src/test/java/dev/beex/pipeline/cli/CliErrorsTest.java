@@ -37,6 +37,24 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String command : new String[] {"data", "train", "eval", "bench", "run", "publish", "produce", "demo"}) {
+            PrintStream saved = System.out;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            Result r;
+            try {
+                r = run(command, "--help");
+            } finally {
+                System.setOut(saved);
+            }
+            assertThat(r.code()).as(command + " --help").isZero();
+            assertThat(r.err()).as(command + " --help").isEmpty();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(command + " --help").startsWith("Usage: beex " + command);
+        }
+    }
+
+    @Test
     void aBadValueNamesTheKey() {
         Result r = run("run", "--delivery", "sometimes");
         assertThat(r.code()).isNotZero();
