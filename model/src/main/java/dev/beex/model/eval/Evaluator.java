@@ -24,9 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * decision the engine makes while stopping early (the rule only looks at exits 0..b).
  */
 public final class Evaluator {
-    /** Sweep rows within this accuracy of the best count as ties (see {@link ExitSweep#calibrate}). */
-    public static final double CALIBRATION_TOLERANCE = 0.005;
-
     private final int threads;
 
     public Evaluator() {
@@ -171,7 +168,7 @@ public final class Evaluator {
             sweep.add(point(row, out, flops, labels.size(), fullFlops, row.rule().equals(rule)));
         }
         EvalReport.SweepPoint suggested = n == 0 ? null
-                : sweep.get(rows.indexOf(ExitSweep.calibrate(rows, CALIBRATION_TOLERANCE, out.entropies(), out.labels(), out.gold())));
+                : sweep.get(rows.indexOf(ExitSweep.calibrate(rows, ExitSweep.DEFAULT_TOLERANCE, out.entropies(), out.labels(), out.gold())));
 
         ExitSweep.Row chosenRow = ExitSweep.evaluate(rule, out.entropies(), out.labels(), out.gold());
         EvalReport.SweepPoint chosen = point(chosenRow, out, flops, labels.size(), fullFlops, true);

@@ -2,6 +2,7 @@ package dev.beex.model.exit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Replays exit rules over full-depth exit outputs. Running every block once per record and
@@ -70,13 +71,17 @@ public final class ExitSweep {
         return rows;
     }
 
+    /** Accuracy tolerance of δ calibration by default (half a point): {@code beex train}, {@code beex eval}. */
+    public static final double DEFAULT_TOLERANCE = 0.005;
+
     /**
      * Picks the rule with the best accuracy; rules within {@code tolerance} of it (absolute
      * accuracy, e.g. 0.005 = half a point) count as ties and the one running the fewest blocks
      * wins. Accuracy alone: see the overload with the records for the rule training uses.
      */
     public static Row calibrate(List<Row> rows, double tolerance) {
-        return calibrate(rows, tolerance, null, null, null);
+        Row best = mostAccurate(rows);
+        return fewestBlocksAmongTies(rows, r -> withinTolerance(best, r, tolerance));
     }
 
     /**
@@ -86,9 +91,15 @@ public final class ExitSweep {
      * records: with b = records B gets right and R wrong, c = the reverse, {@code b − c ≤ √(b + c)}
      * (McNemar's statistic ≤ 1). On 326 dev records B being right on 2 more records is noise; on
      * 5,000 it takes ~1 point with the same disagreement. Equal blocks: the more accurate rule.
-     * With {@code entropies == null} only the tolerance applies.
      */
     public static Row calibrate(List<Row> rows, double tolerance, float[][] entropies, int[][] labels, int[] gold) {
+        Row best = mostAccurate(rows);
+        boolean[] bestRight = correctness(best.rule(), entropies, labels, gold);
+        return fewestBlocksAmongTies(rows, r -> withinTolerance(best, r, tolerance)
+                || withinOneStandardError(bestRight, correctness(r.rule(), entropies, labels, gold)));
+    }
+
+    private static Row mostAccurate(List<Row> rows) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("nothing to calibrate: empty sweep");
         }
@@ -99,12 +110,17 @@ public final class ExitSweep {
                 best = r;
             }
         }
-        boolean[] bestRight = entropies == null ? null : correctness(best.rule(), entropies, labels, gold);
+        return best;
+    }
+
+    private static boolean withinTolerance(Row best, Row r, double tolerance) {
+        return r.accuracy() >= best.accuracy() - tolerance - 1e-12;
+    }
+
+    private static Row fewestBlocksAmongTies(List<Row> rows, Predicate<Row> tiesWithBest) {
         Row chosen = null;
         for (Row r : rows) {
-            boolean tie = r.accuracy() >= best.accuracy() - tolerance - 1e-12
-                    || (bestRight != null && withinOneStandardError(bestRight, correctness(r.rule(), entropies, labels, gold)));
-            if (tie && (chosen == null || r.meanBlocks() < chosen.meanBlocks()
+            if (tiesWithBest.test(r) && (chosen == null || r.meanBlocks() < chosen.meanBlocks()
                     || (r.meanBlocks() == chosen.meanBlocks() && r.accuracy() > chosen.accuracy()))) {
                 chosen = r;
             }

@@ -2,6 +2,7 @@ package dev.beex.model.train;
 
 import dev.beex.model.ModelConfig;
 import dev.beex.model.Precision;
+import dev.beex.model.exit.ExitSweep;
 import dev.beex.model.text.TokenizerOptions;
 import java.util.Locale;
 
@@ -60,7 +61,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         return new TrainOptions(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
                 TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
-                DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), 0.005);
+                DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), ExitSweep.DEFAULT_TOLERANCE);
     }
 
     /**
