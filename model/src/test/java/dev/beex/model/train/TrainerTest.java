@@ -32,12 +32,8 @@ class TrainerTest {
         assertThat(m.labels()).containsExactly("negative", "positive");
         assertThat(m.devLastExitAccuracy()).isGreaterThan(0.68);
         assertThat(m.exitRule().kind()).isEqualTo(ExitRule.Kind.ENTROPY_REDUCTION);
-        // calibration may give up accuracy only within its tie rule: the tolerance, or a paired
-        // gap b - c <= sqrt(b + c) <= sqrt(n) records, i.e. at most 1/sqrt(n) of accuracy on n dev records
-        int devRecords = TestDatasets.sentences("dev").size();
-        double mostAccurate = m.sweep().stream().mapToDouble(ExitSweep.Row::accuracy).max().orElseThrow();
-        assertThat(m.devAccuracy()).isGreaterThanOrEqualTo(
-                mostAccurate - Math.max(ExitSweep.DEFAULT_TOLERANCE, 1 / Math.sqrt(devRecords)) - 1e-9);
+        assertThat(m.devAccuracy()).isGreaterThanOrEqualTo(m.sweep().stream()
+                .mapToDouble(ExitSweep.Row::accuracy).max().orElseThrow() - 0.005 - 1e-9);
         assertThat(progress.stream().filter(TrainingProgress::endOfEpoch)).hasSize(2);
         assertThat(progress.get(progress.size() - 1).etaMillis()).isZero();
 
