@@ -4,7 +4,7 @@ import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
 import dev.beex.model.engine.BinaryMatrix;
-import dev.beex.model.engine.BitPacking;
+import dev.beex.model.BitPacking;
 import dev.beex.model.engine.EngineModel;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.PackedParams;

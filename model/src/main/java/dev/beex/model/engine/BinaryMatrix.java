@@ -1,5 +1,6 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.nn.Kernels;
 
 /**

@@ -1,5 +1,6 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.nn.Kernels;
 
 /**
@@ -21,8 +22,7 @@ final class PackedActivations {
 
     /**
      * Binarizes rows {@code x[t·length .. (t+1)·length)} for {@code t < n} around {@code shift}:
-     * the bits, branch-free (the bit is the sign bit of {@code (x − c) + 0f}, where adding +0
-     * turns −0 into +0 so that zero binarizes to +1, {@link BitPacking#bit}), and
+     * the bits ({@link BitPacking#bit}, branch-free), and
      * β = mean|x − c| summed exactly as the training path's {@link Kernels#actScale} (four
      * partial sums over k mod 4, then {@code (s0 + s1) + (s2 + s3)}), so both round alike.
      * When the length is a multiple of 4 both come from one pass, four elements per step.
@@ -37,7 +37,7 @@ final class PackedActivations {
                 beta[t] = packRow4(x, row, length, shift, t * w);
             } else {
                 beta[t] = Kernels.actScale(x, row, length, shift);
-                packRow(x, row, length, shift, t * w);
+                BitPacking.pack(x, row, length, shift, bits, t * w);
             }
         }
     }
@@ -54,10 +54,8 @@ final class PackedActivations {
                 s1 += Math.abs(u1);
                 s2 += Math.abs(u2);
                 s3 += Math.abs(u3);
-                long nibble = (Float.floatToRawIntBits(u0 + 0f) >>> 31)
-                        | (Float.floatToRawIntBits(u1 + 0f) >>> 31 << 1)
-                        | (Float.floatToRawIntBits(u2 + 0f) >>> 31 << 2)
-                        | (Float.floatToRawIntBits(u3 + 0f) >>> 31 << 3);
+                long nibble = BitPacking.bit(u0) | BitPacking.bit(u1) << 1
+                        | BitPacking.bit(u2) << 2 | BitPacking.bit(u3) << 3;
                 word |= nibble << b;
             }
             bits[dst++] = word;
@@ -65,14 +63,4 @@ final class PackedActivations {
         return ((s0 + s1) + (s2 + s3)) / length;
     }
 
-    private void packRow(float[] x, int row, int length, float shift, int dst) {
-        for (int k = row, end = row + length; k < end; k += 64) {
-            int stop = Math.min(end, k + 64);
-            long word = 0L;
-            for (int i = k; i < stop; i++) {
-                word |= (long) (Float.floatToRawIntBits((x[i] - shift) + 0f) >>> 31) << (i - k);
-            }
-            bits[dst++] = word;
-        }
-    }
 }

@@ -77,9 +77,10 @@ public final class ExitSweep {
     /**
      * Picks the rule with the best accuracy; rules within {@code tolerance} of it (absolute
      * accuracy, e.g. 0.005 = half a point) count as ties and the one running the fewest blocks
-     * wins. Accuracy alone: see the overload with the records for the rule training uses.
+     * wins. Accuracy alone, kept for tests as the contrast to the paired rule below, which
+     * {@code beex train} and {@code beex eval} use.
      */
-    public static Row calibrate(List<Row> rows, double tolerance) {
+    static Row calibrate(List<Row> rows, double tolerance) {
         Row best = mostAccurate(rows);
         return fewestBlocksAmongTies(rows, r -> withinTolerance(best, r, tolerance));
     }

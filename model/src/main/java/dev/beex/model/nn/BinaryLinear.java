@@ -1,5 +1,6 @@
 package dev.beex.model.nn;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.LinearParams;
 
 /**
@@ -28,7 +29,7 @@ public final class BinaryLinear implements Linear {
     private final float[] dxb;     // [T][in]  scratch: dL/dB(u)
     private final float[] dBetaIn; // [T]    scratch: (dL/dβ) / in
     private final float[] acc;     // matmul row scratch
-    private final long[] xbits;    // sign bits of one token (1 = negative)
+    private final long[] xbits;    // B(x − c) of one token, packed (BitPacking)
     private final float[] dAlpha;  // [out] accumulated until finishGradients
     private final float[] gAlpha;  // [out] Σ g·α, accumulated (only used when c ≠ 0)
     private float[] x;
@@ -63,12 +64,12 @@ public final class BinaryLinear implements Linear {
             int xr = xOff + t * in;
             float[] xbt = xb[t];
             beta[t] = Kernels.actScale(x, xr, in, c);
+            for (int k = 0; k < in; k++) {
+                xbt[k] = binarizer.apply(x[xr + k] - c);
+            }
             if (binarizer == Binarizer.SIGN) {
-                signDots(x, xr, xbt, t);
+                signDots(x, xr, t);
             } else {
-                for (int k = 0; k < in; k++) {
-                    xbt[k] = binarizer.apply(x[xr + k] - c);
-                }
                 Kernels.matmul(xbt, 0, in, 1, w.transposed, 0, s, t * out, out, 1, in, out, false, acc);
             }
         }
@@ -83,27 +84,16 @@ public final class BinaryLinear implements Linear {
     }
 
     /**
-     * Sign forward of one token: {@code s_o = in − 2·popcount(xbits XOR wbits_o)}, the same
-     * exact integer the engine computes (and the float matmul of ±1 values would give).
+     * Sign forward of one token: {@code s_o = in − 2·popcount(xbits XOR wbits_o)} on
+     * {@link BitPacking}'s bits, the same exact integer the engine computes (and the float
+     * matmul of the ±1 values would give).
      */
-    private void signDots(float[] x, int xr, float[] xbt, int t) {
-        int words = w.words;
-        long[] xbits = this.xbits, wbits = w.signBits;
-        java.util.Arrays.fill(xbits, 0L);
-        float c = shift;
-        for (int k = 0; k < in; k++) {
-            // branch-free: the sign bit of u (−0 made +0 first, as sign(−0) = +1)
-            int negative = Float.floatToRawIntBits(x[xr + k] - c + 0f) >>> 31;
-            xbt[k] = 1 - 2 * negative;
-            xbits[k >>> 6] |= (long) negative << k;
-        }
-        int sr = t * out;
+    private void signDots(float[] x, int xr, int t) {
+        BitPacking.pack(x, xr, in, shift, xbits, 0);
+        long[] wbits = w.signBits;
+        int words = w.words, sr = t * out;
         for (int o = 0; o < out; o++) {
-            int wo = o * words, diff = 0;
-            for (int i = 0; i < words; i++) {
-                diff += Long.bitCount(xbits[i] ^ wbits[wo + i]);
-            }
-            s[sr + o] = in - 2 * diff;
+            s[sr + o] = BitPacking.dot(xbits, 0, wbits, o * words, in);
         }
     }
 

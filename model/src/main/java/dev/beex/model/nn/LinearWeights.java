@@ -1,5 +1,6 @@
 package dev.beex.model.nn;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.LinearParams;
 
 /**
@@ -16,7 +17,7 @@ public final class LinearWeights {
     final float[] alpha;
     final float[] rowSum;
     final float[] foldedBias;
-    /** Sign bits of B(W) (1 = negative), {@code words} longs per output row; only for {@link Binarizer#SIGN}. */
+    /** B(W) packed by {@link BitPacking}, {@code words} longs per output row; read only under {@link Binarizer#SIGN}. */
     final long[] signBits;
     final int words;
 
@@ -27,7 +28,7 @@ public final class LinearWeights {
         this.alpha = params.binarized ? new float[params.out] : null;
         this.rowSum = params.binarized ? new float[params.out] : null;
         this.foldedBias = params.binarized ? new float[params.out] : null;
-        this.words = (params.in + 63) >>> 6;
+        this.words = BitPacking.words(params.in);
         this.signBits = params.binarized ? new long[params.out * words] : null;
     }
 
@@ -48,13 +49,7 @@ public final class LinearWeights {
                     sum += b;
                 }
                 rowSum[o] = sum;
-                int wo = o * words;
-                java.util.Arrays.fill(signBits, wo, wo + words, 0L);
-                for (int k = 0; k < in; k++) {
-                    if (r[k] < 0f) {
-                        signBits[wo + (k >>> 6)] |= 1L << k;
-                    }
-                }
+                BitPacking.pack(r, 0, in, 0f, signBits, o * words);
                 foldedBias[o] = Kernels.foldedBias(p.bias[o], p.actShift, alpha[o], sum);
             } else {
                 System.arraycopy(w, row, r, 0, in);

@@ -1,5 +1,7 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BitPacking;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;

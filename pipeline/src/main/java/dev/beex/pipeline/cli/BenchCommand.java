@@ -58,9 +58,6 @@ public final class BenchCommand implements Callable<Integer> {
         // Labels are optional: accuracy is reported only when every record has one.
         boolean labeled = used.stream().allMatch(t -> t.label() != null && !t.label().isEmpty());
         List<String> gold = labeled ? used.stream().map(LabeledText::label).toList() : null;
-        if (texts.isEmpty()) {
-            throw new UserException(data + ": no records");
-        }
         EngineBenchmark.Result r = EngineBenchmark.run(artifact, rule, texts, gold, warmupSeconds, seconds);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));

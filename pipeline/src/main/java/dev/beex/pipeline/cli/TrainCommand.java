@@ -106,15 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
             case "float", "fp32" -> Precision.FLOAT;
             default -> throw new UserException("--precision: '" + precision + "' is not binary or float");
         };
-        int epochCount;
-        try {
-            epochCount = epochs.trim().equalsIgnoreCase("auto") ? TrainOptions.AUTO_EPOCHS : Integer.parseInt(epochs.trim());
-        } catch (NumberFormatException e) {
-            throw new UserException("--epochs: '" + epochs + "' is not a number or auto");
-        }
-        if (epochCount < 0 || (epochCount == 0 && !epochs.trim().equalsIgnoreCase("auto"))) {
-            throw new UserException("--epochs: must be >= 1 or auto, not " + epochs);
-        }
+        int epochCount = parseEpochs(epochs);
         TrainOptions options;
         try {
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
@@ -165,6 +157,24 @@ public final class TrainCommand implements Callable<Integer> {
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());
         return 0;
+    }
+
+    /** "auto" gives {@link TrainOptions#AUTO_EPOCHS}; otherwise a count >= 1. */
+    private static int parseEpochs(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return TrainOptions.AUTO_EPOCHS;
+        }
+        int count;
+        try {
+            count = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UserException("--epochs: '" + value + "' is not a number or auto");
+        }
+        if (count < 1) {
+            throw new UserException("--epochs: must be >= 1 or auto, not " + value);
+        }
+        return count;
     }
 
     /** One terminal line, rewritten with \r: epoch, step, loss, dev accuracy, ETA. */

@@ -1,7 +1,9 @@
-package dev.beex.model.engine;
+package dev.beex.model;
 
 /**
- * The one place where the bit conventions of the engine and the artifact are defined.
+ * The one place where the bit conventions are defined: the artifact stores weights this way,
+ * the engine packs activations this way, and the training forward computes its exact ±1 dot
+ * products this way (so training and serving compute the same integers).
  *
  * <ul>
  *   <li><b>Value of a bit.</b> Bit {@code 0} means {@code +1}, bit {@code 1} means {@code −1}
@@ -25,9 +27,13 @@ public final class BitPacking {
         return (length + 63) >>> 6;
     }
 
-    /** 1 when {@code v} binarizes to −1, else 0. */
+    /**
+     * 1 when {@code v} binarizes to −1, else 0: the sign bit of {@code v + 0f} (adding +0 turns
+     * −0 into +0, so zero and −0 give 0 = +1). Branch-free, so packing loops stay straight-line
+     * code. (A NaN gives its own sign bit; no finite model produces one.)
+     */
     public static long bit(float v) {
-        return v >= 0f ? 0L : 1L;
+        return Float.floatToRawIntBits(v + 0f) >>> 31;
     }
 
     /** ±1 of element {@code k} of the row starting at word {@code offset}. */
