@@ -3,7 +3,7 @@ package dev.beex.pipeline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
-import dev.beex.model.engine.EngineBenchmark;
+import dev.beex.model.bench.EngineBenchmark;
 import dev.beex.model.exit.ExitRule;
 import java.io.IOException;
 import java.nio.file.Path;

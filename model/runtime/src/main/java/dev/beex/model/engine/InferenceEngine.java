@@ -1,0 +1,284 @@
+package dev.beex.model.engine;
+
+import dev.beex.model.LayerNormParams;
+import dev.beex.model.ModelConfig;
+import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitRule;
+import dev.beex.model.kernels.AttentionKernel;
+import dev.beex.model.kernels.ExitKernel;
+import dev.beex.model.kernels.Kernels;
+import dev.beex.model.text.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores texts with a BEExformer, one block at a time, stopping at the exit rule: an early exit
+ * really skips every later block. Binary models run bit-packed kernels ({@link BinaryLinear});
+ * only LayerNorm, attention scores and softmax, sigmoid/tanh, pooling and the exit heads are
+ * float. The math is model/README.md's; the float parts call the training path's kernels
+ * ({@link Kernels}, {@link Attention#attend}, {@link ExitHead}) so both round alike.
+ *
+ * <p><b>Threading:</b> NOT thread-safe. Every scratch buffer is sized once, for
+ * {@code maxTokens}, when the engine is built, and reused by every call; scoring into a
+ * {@link ScoreResult} allocates nothing. Use one engine per thread (per Flink subtask);
+ * engines of the same model share the immutable {@link EngineModel}.
+ */
+public final class InferenceEngine {
+    private final EngineModel model;
+    private final Tokenizer tokenizer;
+    /** This engine's own encoder (tokenizer scratch), not the tokenizer's thread-local one. */
+    private final Tokenizer.Encoder encoder;
+    private final List<String> labels;
+    private final ExitRule exitRule;
+
+    private final int d;
+    private final int heads;
+    private final int hidden;
+    private final int numLabels;
+    private final int blocks;
+    private final int maxTokens;
+
+    // Scratch, sized once for maxTokens (see the threading note).
+    private final int[] ids;
+    private final float[] x;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final float[] attn;
+    private final float[] proj;
+    private final float[] x1;
+    private final float[] gate;
+    private final float[] filter;
+    private final float[] gateOut;
+    private final float[] filterOut;
+    private final AttentionKernel.Buffers attnBuffers;
+    /** Row scratch of the dense float kernels. */
+    private final float[] rowScratch;
+    private final float[] pool;
+    private final float[] probs;
+    private final PackedActivations packed;
+    private final ScoreResult result;
+    private long blocksRun;
+
+    public InferenceEngine(EngineModel model, Tokenizer tokenizer, List<String> labels, ExitRule exitRule) {
+        ModelConfig c = model.config;
+        if (labels.size() != c.numLabels()) {
+            throw new IllegalArgumentException(labels.size() + " labels for a model with " + c.numLabels());
+        }
+        if (tokenizer != null && tokenizer.maxTokens() > c.maxTokens()) {
+            throw new IllegalArgumentException("tokenizer encodes up to " + tokenizer.maxTokens()
+                    + " tokens, the model takes " + c.maxTokens());
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.encoder = tokenizer == null ? null : tokenizer.newEncoder();
+        this.labels = List.copyOf(labels);
+        this.exitRule = exitRule;
+        this.d = c.dim();
+        this.heads = c.heads();
+        this.hidden = c.slfnHidden();
+        this.numLabels = c.numLabels();
+        this.blocks = c.blocks();
+        this.maxTokens = c.maxTokens();
+        int td = maxTokens * d, th = maxTokens * hidden;
+        this.ids = new int[maxTokens];
+        this.x = new float[td];
+        this.q = new float[td];
+        this.k = new float[td];
+        this.v = new float[td];
+        this.attn = new float[td];
+        this.proj = new float[td];
+        this.x1 = new float[td];
+        this.gate = new float[th];
+        this.filter = new float[th];
+        this.gateOut = new float[td];
+        this.filterOut = new float[td];
+        this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens);
+        this.rowScratch = new float[Math.max(d, hidden)];
+        this.pool = new float[d];
+        this.probs = new float[numLabels];
+        this.packed = new PackedActivations(maxTokens, Math.max(d, hidden));
+        this.result = new ScoreResult(numLabels, blocks);
+    }
+
+    public ModelConfig config() {
+        return model.config;
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    public ExitRule exitRule() {
+        return exitRule;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Blocks this engine has run since it was built (shows that early exits skip work). */
+    public long blocksRun() {
+        return blocksRun;
+    }
+
+    /** Scores one text (allocates the returned {@link Prediction}). */
+    public Prediction score(String text) {
+        score(text, result);
+        return result.toPrediction(labels);
+    }
+
+    /** Scores one text into {@code reuse}; allocates nothing. */
+    public void score(String text, ScoreResult reuse) {
+        int n = encode(text);
+        run(ids, n, exitRule, reuse, null);
+    }
+
+    /** Scores token ids {@code ids[0..n)} into {@code reuse}; allocates nothing. */
+    public void score(int[] tokenIds, int n, ScoreResult reuse) {
+        checkLength(n);
+        run(tokenIds, n, exitRule, reuse, null);
+    }
+
+    /** Scores a batch, one record after another (each leaves at its own exit). */
+    public List<Prediction> score(List<String> texts) {
+        List<Prediction> out = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            out.add(score(t));
+        }
+        return out;
+    }
+
+    /** Full depth, every exit's probabilities {@code [blocks][numLabels]} (for evaluation and parity). */
+    public float[][] scoreAllExits(String text) {
+        int n = encode(text);
+        return allExits(ids, n);
+    }
+
+    /** Full depth over token ids {@code ids[0..n)}: {@code [blocks][numLabels]}. */
+    public float[][] allExits(int[] tokenIds, int n) {
+        checkLength(n);
+        float[][] all = new float[blocks][numLabels];
+        run(tokenIds, n, ExitRule.FULL_DEPTH, result, all);
+        return all;
+    }
+
+    private int encode(String text) {
+        if (encoder == null) {
+            throw new IllegalStateException("this engine was built without a tokenizer: score token ids");
+        }
+        return encoder.encode(text, ids);
+    }
+
+    private void checkLength(int n) {
+        if (n < 1 || n > maxTokens) {
+            throw new IllegalArgumentException("token count " + n + " outside [1, " + maxTokens + "]");
+        }
+    }
+
+    /** Embeds, then runs block after block until {@code rule} says stop (or the last block). */
+    private void run(int[] tokenIds, int n, ExitRule rule, ScoreResult r, float[][] allProbs) {
+        embed(tokenIds, n);
+        r.tokens = n;
+        for (int b = 0; b < blocks; b++) {
+            block(b, n);
+            blocksRun++;
+            exitHead(b, n, probs);
+            if (allProbs != null) {
+                System.arraycopy(probs, 0, allProbs[b], 0, numLabels);
+            }
+            r.exitEntropies[b] = Entropy.normalized(probs, numLabels);
+            r.exitLabels[b] = Entropy.argmax(probs, numLabels);
+            if (b == blocks - 1 || rule.shouldExit(b, r.exitEntropies, r.exitLabels)) {
+                r.exitBlock = b + 1;
+                r.labelIndex = r.exitLabels[b];
+                r.confidence = probs[r.labelIndex];
+                System.arraycopy(probs, 0, r.probabilities, 0, numLabels);
+                return;
+            }
+        }
+    }
+
+    /** {@code x_j = α_t·sign(E_t) + P_j} (binary) or {@code E_t + P_j} (float). */
+    private void embed(int[] tokenIds, int n) {
+        float[] pos = model.position;
+        int vocab = model.config.vocabSize();
+        for (int j = 0; j < n; j++) {
+            int t = tokenIds[j];
+            if (t < 0 || t >= vocab) {
+                throw new IllegalArgumentException("token id " + t + " outside the vocabulary [0, " + vocab + ")");
+            }
+            int xo = j * d;
+            if (model.embedBits != null) {
+                BinaryMatrix e = model.embedBits;
+                float a = model.embedAlpha[t];
+                long[] bits = e.bits;
+                int wo = t * e.words;
+                for (int c = 0; c < d; c++) {
+                    float s = ((bits[wo + (c >>> 6)] >>> (c & 63)) & 1L) != 0 ? -a : a;
+                    x[xo + c] = s + pos[xo + c];
+                }
+            } else {
+                float[] e = model.embedFloat;
+                int eo = t * d;
+                for (int c = 0; c < d; c++) {
+                    x[xo + c] = e[eo + c] + pos[xo + c];
+                }
+            }
+        }
+    }
+
+    /** One post-LN block, in place on {@link #x}. */
+    private void block(int b, int n) {
+        LinearKernel[] lin = model.linears[b];
+        // Q, K, V read the same input: binarize it once.
+        linear(lin[0], x, n, q, true);
+        linear(lin[1], x, n, k, false);
+        linear(lin[2], x, n, v, false);
+        AttentionKernel.attend(q, k, v, n, d, heads, attnBuffers, attn);
+        linear(lin[3], attn, n, proj, true);
+        for (int i = 0; i < n * d; i++) {
+            proj[i] += x[i];
+        }
+        layerNorm(proj, n, model.norm1[b], x1);
+        // SLFN: g = G2(sigmoid(G1 x1)), f = F2(tanh(F1 x1)), x2 = LN2(x1 + g ⊙ f).
+        linear(lin[4], x1, n, gate, true);
+        linear(lin[6], x1, n, filter, false);
+        int nh = n * hidden;
+        // One array per loop: HotSpot vectorizes the rational tanh/sigmoid (Kernels).
+        for (int i = 0; i < nh; i++) {
+            gate[i] = Kernels.sigmoid(gate[i]);
+        }
+        for (int i = 0; i < nh; i++) {
+            filter[i] = Kernels.tanh(filter[i]);
+        }
+        linear(lin[5], gate, n, gateOut, true);
+        linear(lin[7], filter, n, filterOut, true);
+        for (int i = 0; i < n * d; i++) {
+            proj[i] = x1[i] + gateOut[i] * filterOut[i];
+        }
+        layerNorm(proj, n, model.norm2[b], x);
+    }
+
+    /** LayerNorm of each token row (the training path's kernel, so both round alike). */
+    private void layerNorm(float[] z, int n, LayerNormParams p, float[] out) {
+        for (int t = 0; t < n; t++) {
+            Kernels.layerNorm(z, t * d, out, t * d, d, p, null, 0);
+        }
+    }
+
+    /** Runs {@code layer}; {@code pack} binarizes {@code in} first (false: reuse the last packing). */
+    private void linear(LinearKernel layer, float[] in, int n, float[] out, boolean pack) {
+        if (layer.binary() && pack) {
+            packed.pack(in, n, layer.in(), layer.shift());
+        }
+        layer.forward(in, packed, rowScratch, n, out);
+    }
+
+    /** Mean-pools x over the n tokens, applies exit head {@code b}, softmax into {@code p}. */
+    private void exitHead(int b, int n, float[] p) {
+        ExitKernel.pool(x, n, d, pool);
+        ExitKernel.probabilities(model.exitHeads[b], pool, p);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.beex.model.kernels;
+
+/**
+ * Multi-head scaled dot-product attention forward over the n real tokens (no mask, no padding):
+ * per head h, {@code p_i = softmax_j((q_i·k_j)·scale)}, scale = 1/sqrt(dh), {@code a_i = Σ_j p_ij v_j}.
+ * q, k, v and a are flat {@code [n][d]} with head h in columns {@code h·dh .. (h+1)·dh}.
+ * Shared by the training forward ({@code nn.Attention}, which adds the backward) and the engine.
+ */
+public final class AttentionKernel {
+    private AttentionKernel() {
+    }
+
+    /** Caller-owned scratch of {@link #attend}, sized for {@code maxTokens}. */
+    public static final class Buffers {
+        private final float[][] kT;      // [d][n] keys transposed: score rows become axpys
+        private final float[][] vH;      // [heads·n][dh] values split per head
+        private final float[] probs;     // [heads][n][n]
+        private final float[] acc;
+
+        public Buffers(int dim, int heads, int maxTokens) {
+            this.kT = new float[dim][maxTokens];
+            this.vH = new float[heads * maxTokens][dim / heads];
+            this.probs = new float[heads * maxTokens * maxTokens];
+            this.acc = new float[Math.max(dim, maxTokens)];
+        }
+
+        /** Softmax of head h, row i (query i) starts at {@code (h·n + i)·n}. */
+        public float[] probabilities() {
+            return probs;
+        }
+
+        /** Row scratch of {@link Kernels#matmul}, length {@code max(dim, maxTokens)}. */
+        public float[] rowScratch() {
+            return acc;
+        }
+    }
+
+    /** The attention forward with caller-owned buffers; training and the engine both call this, so both round alike. */
+    public static void attend(float[] q, float[] k, float[] v, int n, int d, int heads, Buffers buf, float[] a) {
+        int dh = d / heads;
+        float scale = Kernels.attentionScale(dh);
+        float[] probs = buf.probs;
+        transpose(k, n, d, buf.kT);
+        splitHeads(v, n, d, heads, buf.vH);
+        for (int h = 0; h < heads; h++) {
+            int ph = h * n * n, col = h * dh;
+            // scores = q_h · k_hᵀ
+            Kernels.matmul(q, col, d, 1, buf.kT, col, probs, ph, n, n, dh, n, false, buf.acc);
+            for (int i = 0; i < n; i++) {
+                int row = ph + i * n;
+                for (int j = 0; j < n; j++) {
+                    probs[row + j] *= scale;
+                }
+                Kernels.softmax(probs, row, n);
+            }
+            // a_h = p · v_h
+            Kernels.matmul(probs, ph, n, 1, buf.vH, h * n, a, col, d, n, n, dh, false, buf.acc);
+        }
+    }
+
+    public static void transpose(float[] x, int n, int d, float[][] xT) {
+        for (int c = 0; c < d; c++) {
+            float[] row = xT[c];
+            for (int j = 0; j < n; j++) {
+                row[j] = x[j * d + c];
+            }
+        }
+    }
+
+    /** Row {@code h·n + j} of {@code out} = token j's slice of head h. */
+    public static void splitHeads(float[] x, int n, int d, int heads, float[][] out) {
+        int dh = d / heads;
+        for (int h = 0; h < heads; h++) {
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(x, j * d + h * dh, out[h * n + j], 0, dh);
+            }
+        }
+    }
+}
