@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 public final class BeexMain implements Runnable {
 
     public static void main(String[] args) {
-        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (see STACK.md).
+        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (docs/stack.md).
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.beex.schemas");
         System.exit(run(args));
     }

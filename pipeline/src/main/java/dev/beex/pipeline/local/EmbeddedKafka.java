@@ -100,7 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // Models travel inline in control messages (DESIGN.md: up to 1 MB, leave headroom).
+        // Models travel inline in control messages (artifacts up to 1 MB by design, leave headroom).
         p.setProperty("message.max.bytes", String.valueOf(8 * 1024 * 1024));
         p.setProperty("auto.create.topics.enable", "false");
         return p;
