@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * disabled: every type crossing the network must have a proper serializer (Avro or POJO). The
  * broadcast side and the main side race; the hold buffer makes the result independent of who wins.
  */
+@Tag("e2e")
 class OperatorsMiniClusterTest {
 
     private static Configuration loopback() {

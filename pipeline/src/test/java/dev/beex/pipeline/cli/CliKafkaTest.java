@@ -25,10 +25,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code beex publish} and {@code beex produce} against a real broker: what lands on the topics. */
+@Tag("e2e")
 class CliKafkaTest {
 
     private static EmbeddedKafka kafka;

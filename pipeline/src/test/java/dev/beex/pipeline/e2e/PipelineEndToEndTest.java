@@ -42,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole job against a real Kafka broker (in process, KRaft) and a real Flink MiniCluster,
  * both on 127.0.0.1. Outputs are read with read_committed: only what exactly-once committed.
  */
+@Tag("e2e")
 class PipelineEndToEndTest {
 
     @RegisterExtension
