@@ -22,8 +22,11 @@ import java.util.Set;
  * of B's accuracy or B's lead is within one standard error of the paired difference
  * ({@link #withinOneStandardError}). Among the ties, in this order: a rule that adapts (records
  * leave at different exits) before one identical to a fixed depth, so fixed truncation wins only
- * when it beats every adaptive rule outright; at least {@link #MIN_FLOPS_SAVED} of the FLOPs
- * saved where some tie reaches it; the fewest mean exits; the higher accuracy.
+ * when it beats every adaptive rule outright; a rule that both saves at least
+ * {@link #MIN_FLOPS_SAVED} of the FLOPs and is at least as accurate as fixed truncation at
+ * ceil(its mean exits) ({@link Row#matchesTruncation}); then one that saves that much; then one
+ * that matches truncation; the fewest mean exits; the higher accuracy. (Each criterion only
+ * decides between ties that differ in it.)
  */
 public final class ExitSweep {
 
@@ -43,9 +46,16 @@ public final class ExitSweep {
      * @param hardFraction records the rule fired for at no exit (hard examples, answered at the last exit)
      * @param flopsSaved   1 − cost with the rule / cost at full depth, by the sweep's {@link ExitCost}
      * @param fixedDepth   every record left at the same exit: the rule is a fixed truncation on this data
+     * @param truncationAccuracy accuracy of sending every record out at exit ceil(meanBlocks) − 1 instead:
+     *                     fixed truncation at the depth the rule pays for on average (rounded up)
      */
     public record Row(ExitRule rule, double accuracy, double meanBlocks, double hardFraction, double flopsSaved,
-                      boolean fixedDepth) {
+                      boolean fixedDepth, double truncationAccuracy) {
+
+        /** At least as accurate as fixed truncation at ceil(mean blocks). */
+        public boolean matchesTruncation() {
+            return accuracy >= truncationAccuracy - 1e-12;
+        }
     }
 
     /** Accuracy tolerance of calibration by default (half a point): {@code beex train}, {@code beex eval}. */
@@ -69,7 +79,7 @@ public final class ExitSweep {
     public static Row evaluate(ExitRule rule, ExitOutputs out, ExitCost cost) {
         int n = out.records(), exits = out.exits();
         if (n == 0) {
-            return new Row(rule, 0, 0, 0, 0, true);
+            return new Row(rule, 0, 0, 0, 0, true, 0);
         }
         long correct = 0, exitsRun = 0, hard = 0;
         double used = 0, full = 0;
@@ -90,8 +100,19 @@ public final class ExitSweep {
             }
             fixed &= exit == firstExit;
         }
-        return new Row(rule, (double) correct / n, (double) exitsRun / n, (double) hard / n,
-                full == 0 ? 0 : 1 - used / full, fixed);
+        double meanExits = (double) exitsRun / n;
+        int truncation = Math.max(0, Math.min(exits - 1, (int) Math.ceil(meanExits - 1e-9) - 1));
+        return new Row(rule, (double) correct / n, meanExits, (double) hard / n,
+                full == 0 ? 0 : 1 - used / full, fixed, exitAccuracy(out, truncation));
+    }
+
+    /** Accuracy if every record answered at exit {@code exit}. */
+    public static double exitAccuracy(ExitOutputs out, int exit) {
+        int correct = 0;
+        for (int r = 0; r < out.records(); r++) {
+            correct += out.labels()[r][exit] == out.gold()[r] ? 1 : 0;
+        }
+        return out.records() == 0 ? 0 : (double) correct / out.records();
     }
 
     /** The thresholds swept for each kind, from "fire almost never" to "fire as early as allowed". */
@@ -253,12 +274,18 @@ public final class ExitSweep {
                 ties.add(r);
             }
         }
-        boolean someSaveEnough = ties.stream().anyMatch(r -> r.flopsSaved() >= MIN_FLOPS_SAVED);
+        // Lexicographic: a criterion only decides between ties that differ in it.
         Comparator<Row> preference = Comparator.<Row, Boolean>comparing(Row::fixedDepth)     // adaptive first
-                .thenComparing(r -> someSaveEnough && r.flopsSaved() < MIN_FLOPS_SAVED)
+                .thenComparing(r -> !(savesEnough(r) && r.matchesTruncation()))
+                .thenComparing(r -> !savesEnough(r))
+                .thenComparing(r -> !r.matchesTruncation())
                 .thenComparingDouble(Row::meanBlocks)
                 .thenComparing(Comparator.comparingDouble(Row::accuracy).reversed());
         return ties.stream().min(preference).orElseThrow();   // min is stable: the first of equals
+    }
+
+    private static boolean savesEnough(Row r) {
+        return r.flopsSaved() >= MIN_FLOPS_SAVED;
     }
 
     /** Paired comparison: B's extra correct records over R are within one standard error. */

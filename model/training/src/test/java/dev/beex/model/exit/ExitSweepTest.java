@@ -112,6 +112,38 @@ class ExitSweepTest {
         assertThat(chosen.hardFraction()).isZero();
     }
 
+    /**
+     * 200 records, 6 exits, every exit right except exit 0 on 2 "tricky" records. "entropy:0.3" sends
+     * 102 records out at exit 0 (2 of them wrong): the cheapest rule, but less accurate than
+     * truncation at ceil(its 1.49 mean exits) = 2, which is always right. Within a 2-point tolerance
+     * it ties with rules that are right everywhere and still save more than half: one of those wins.
+     */
+    @Test
+    void amongTiesARuleAtLeastAsAccurateAsTruncationAtItsDepthWins() {
+        int n = 200;
+        float[][] h = new float[n][];
+        int[][] lab = new int[n][6];
+        for (int r = 0; r < n; r++) {
+            boolean medium = r >= 100 && r < 198, tricky = r >= 198;
+            h[r] = medium ? new float[] {0.8f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f} : new float[] {0.2f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f};
+            if (tricky) {
+                lab[r][0] = 1;
+            }
+        }
+        ExitOutputs out = outputs(h, lab, new int[n], null);
+        ExitSweep.Row cheapest = ExitSweep.evaluate(ExitRule.absoluteEntropy(0.3f), out);
+        assertThat(cheapest.accuracy()).isEqualTo(0.99);
+        assertThat(cheapest.meanBlocks()).isEqualTo(1.49);
+        assertThat(cheapest.truncationAccuracy()).isEqualTo(1.0);
+        assertThat(cheapest.matchesTruncation()).isFalse();
+        ExitSweep.Row chosen = ExitSweep.calibrate(ExitSweep.candidates(out, 0.0, ExitSweep.EXITS_COMPUTED), out, 0.0, 0.02);
+        assertThat(chosen.fixedDepth()).as(chosen.toString()).isFalse();
+        assertThat(chosen.matchesTruncation()).as(chosen.toString()).isTrue();
+        assertThat(chosen.accuracy()).isEqualTo(1.0);
+        assertThat(chosen.flopsSaved()).isGreaterThanOrEqualTo(ExitSweep.MIN_FLOPS_SAVED);
+        assertThat(chosen.meanBlocks()).isGreaterThan(cheapest.meanBlocks());
+    }
+
     /** Exit 0 is right for everyone and every later exit wrong: no adaptive rule comes close, truncation wins. */
     @Test
     void aFixedDepthRuleWinsOnlyWhenItBeatsEveryAdaptiveRule() {
@@ -180,10 +212,10 @@ class ExitSweepTest {
 
     @Test
     void nearBudgetAllowsAQuarterOfTheBudgetAndHalfARecord() {
-        ExitSweep.Row r = new ExitSweep.Row(ExitRule.FULL_DEPTH, 1, 1, 0.04, 0, false);
+        ExitSweep.Row r = new ExitSweep.Row(ExitRule.FULL_DEPTH, 1, 1, 0.04, 0, false, 1);
         assertThat(ExitSweep.nearBudget(r, 0.03, 1000)).isFalse();   // 40 vs 30 +- 7.5
         assertThat(ExitSweep.nearBudget(r, 0.035, 1000)).isTrue();   // 40 vs 35 +- 8.75
-        ExitSweep.Row none = new ExitSweep.Row(ExitRule.FULL_DEPTH, 1, 1, 0.0, 0, false);
+        ExitSweep.Row none = new ExitSweep.Row(ExitRule.FULL_DEPTH, 1, 1, 0.0, 0, false, 1);
         assertThat(ExitSweep.nearBudget(none, 0.0, 1000)).isTrue();
         assertThat(ExitSweep.nearBudget(r, 0.0, 1000)).isFalse();
     }

@@ -61,7 +61,7 @@ class TrainerTest {
         assertThat(eval.flopsSaved()).isEqualTo(m.devFlopsSaved());
         assertThat(eval.suggested().rule()).isEqualTo(m.exitRule().toString());
         assertThat(eval.delta()).isEqualTo(Double.parseDouble(Float.toString(m.exitRule().threshold())));
-        assertThat(ExitSweep.nearBudget(new ExitSweep.Row(m.exitRule(), 0, 0, m.devHardFraction(), 0, false), 0.05,
+        assertThat(ExitSweep.nearBudget(new ExitSweep.Row(m.exitRule(), 0, 0, m.devHardFraction(), 0, false, 0), 0.05,
                 dev.size())).as("dev hard fraction %s near the 5%% budget", m.devHardFraction()).isTrue();
     }
 
