@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N texts.")
     Integer limit;
 
-    @Option(names = "--exit-rule", description = "Override the model's exit rule for (a): reduction:<delta>, entropy:<max>, patience:<n> or none.")
+    @Option(names = "--exit-rule", description = "Override the model's exit rule for (a): reduction:<delta>, entropy:<max>, patience:<n> or none, optionally ,floor:<p>.")
     String exitRule;
 
     @Override
@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ModelArtifact artifact = CliFiles.readModel(model);
         ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
-        List<LabeledText> records = CliFiles.readData(data, "--data");
+        List<LabeledText> records = CliFiles.readTexts(data, "--data");
         List<LabeledText> used = records.subList(0, limit == null ? records.size() : Math.min(limit, records.size()));
         List<String> texts = used.stream().map(LabeledText::text).toList();
         // Labels are optional: accuracy is reported only when every record has one.

@@ -177,7 +177,7 @@ public final class InferenceEngine {
         }
     }
 
-    /** Embeds, then runs block after block until {@code rule} says stop (or the last block). */
+    /** Embeds, then runs block after block until {@code rule} fires (or the last block: hard if it did not fire there). */
     private void run(int[] tokenIds, int n, ExitRule rule, ScoreResult r, float[][] allProbs) {
         embed(tokenIds, n);
         r.tokens = n;
@@ -190,8 +190,12 @@ public final class InferenceEngine {
             }
             r.exitEntropies[b] = Entropy.normalized(probs, numLabels);
             r.exitLabels[b] = Entropy.argmax(probs, numLabels);
-            if (b == blocks - 1 || rule.shouldExit(b, r.exitEntropies, r.exitLabels)) {
+            r.exitConfidences[b] = probs[r.exitLabels[b]];
+            // The rule is asked at the last exit too: a record it never fires for is a hard example.
+            boolean fired = rule.shouldExit(b, r.exitEntropies, r.exitLabels, r.exitConfidences);
+            if (fired || b == blocks - 1) {
                 r.exitBlock = b + 1;
+                r.hard = !fired;
                 r.labelIndex = r.exitLabels[b];
                 r.confidence = probs[r.labelIndex];
                 System.arraycopy(probs, 0, r.probabilities, 0, numLabels);

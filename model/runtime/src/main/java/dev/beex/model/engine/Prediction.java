@@ -11,7 +11,8 @@ import java.util.Arrays;
  * @param probabilities  softmax of the exit taken, one entry per label
  * @param exitBlock      1-based block after which the record left
  * @param blocks         blocks of the model
- * @param hard           true when the record reached the last block ({@code exitBlock == blocks})
+ * @param hard           true when the exit rule fired at no exit, the last included: the record answered at
+ *                       the last block still unsure (a hard example); reaching the last block confident is not hard
  * @param exitEntropies  normalized entropies of exits 1..exitBlock (length {@code exitBlock})
  */
 public record Prediction(int labelIndex, String label, float confidence, float[] probabilities,

@@ -22,6 +22,13 @@ public final class ScoreResult {
     public final float[] exitEntropies;
     /** Argmax label of each exit computed; entries {@code [0, exitBlock)} are valid. */
     public final int[] exitLabels;
+    /** Largest probability of each exit computed (what a confidence floor checks); entries {@code [0, exitBlock)} are valid. */
+    public final float[] exitConfidences;
+    /**
+     * True when the exit rule fired at no exit, the last one included: the record answered at the
+     * last exit still unsure (a hard example). Reaching the last exit confident is not hard.
+     */
+    public boolean hard;
     /** Tokens the text was encoded to. */
     public int tokens;
 
@@ -30,11 +37,12 @@ public final class ScoreResult {
         this.blocks = blocks;
         this.exitEntropies = new float[blocks];
         this.exitLabels = new int[blocks];
+        this.exitConfidences = new float[blocks];
     }
 
-    /** True when the record reached the last block (a hard example). */
+    /** True for a hard example: the rule fired nowhere, the record answered at the last exit still unsure. */
     public boolean hard() {
-        return exitBlock == blocks;
+        return hard;
     }
 
     /** An immutable copy (allocates). */

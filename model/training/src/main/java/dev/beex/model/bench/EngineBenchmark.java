@@ -4,7 +4,7 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.EngineModel;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.ScoreResult;
-import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.nn.ReferenceForward;
 import java.lang.management.ManagementFactory;
@@ -134,24 +134,21 @@ public final class EngineBenchmark {
         ReferenceForward ref = new ReferenceForward(artifact.params());
         int blocks = artifact.config().blocks(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
-        float[] h = new float[blocks];
-        int[] labels = new int[blocks];
+        ExitOutputs one = ExitOutputs.allocate(1, blocks);
         ScoreResult r = new ScoreResult(c, blocks);
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
             tokens += n;
-            float[][] p = ref.exitProbabilities(ids, n);
-            for (int b = 0; b < blocks; b++) {
-                h[b] = Entropy.normalized(p[b], c);
-                labels[b] = Entropy.argmax(p[b], c);
-            }
-            int exit = rule.exitBlock(h, labels, blocks);
+            one.set(0, ref.exitProbabilities(ids, n), c, 0, n);
+            int firing = one.firstFiring(rule, 0);
+            int exit = Math.min(firing, blocks - 1);
+            int[] labels = one.labels()[0];
             engines[0].score(text, r);
             if (r.labelIndex != labels[exit]) {
                 parity++;
             }
-            if (r.exitBlock != exit + 1) {
+            if (r.exitBlock != exit + 1 || r.hard != (firing == blocks)) {
                 exits++;
             }
             if (goldLabels != null) {
