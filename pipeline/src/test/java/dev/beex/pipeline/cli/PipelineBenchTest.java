@@ -32,7 +32,9 @@ class PipelineBenchTest {
                 data.toString(), "--records", "60", "--latency-seconds", "1", "--seconds", "0.5",
                 "--checkpoint-ms", "200", "--parallelism", "2");
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode j = json.readTree(r.out());
+        // the test logging configuration also writes to stdout: the JSON object is the last line
+        String last = r.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(r.out());
+        JsonNode j = json.readTree(last);
         for (String key : List.of("recordsPerSecond", "engineTextsPerSecond", "perCoreEfficiency", "p50Millis",
                 "p99Millis")) {
             assertThat(j.has(key)).as(key).isTrue();
