@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--exit-rule", description = "Override the model's exit rule for (a): reduction:<delta>, entropy:<max>, patience:<n> or none.")
     String exitRule;
 
+    @Option(names = "--threads", defaultValue = "1", description = {"Also measure this many threads scoring at once (one engine each,",
+        "sharing the compiled model): aggregate texts/s with the exit rule and at full depth (default: ${DEFAULT-VALUE})."})
+    int threads;
+
     @Option(names = "--pipeline", description = {"Measure the streaming job instead: in-process Kafka + Flink MiniCluster,",
         "drain rate of pre-filled records, the bare engine on the same model and texts, per-core efficiency,",
         "latency at half capacity, at-least-once and exactly-once."})
@@ -71,6 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new UserException("--limit must be >= 1");
         }
+        if (threads < 1) {
+            throw new UserException("--threads must be >= 1");
+        }
         ModelArtifact artifact = CliFiles.readModel(model);
         ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
         List<LabeledText> records = CliFiles.readData(data, "--data");
@@ -80,8 +87,21 @@ public final class BenchCommand implements Callable<Integer> {
         boolean labeled = used.stream().allMatch(t -> t.label() != null && !t.label().isEmpty());
         List<String> gold = labeled ? used.stream().map(LabeledText::label).toList() : null;
         EngineBenchmark.Result r = EngineBenchmark.run(artifact, rule, texts, gold, warmupSeconds, seconds);
+        double multi = Double.NaN, multiFull = Double.NaN;
+        if (threads > 1) {
+            multi = EngineBenchmark.parallelTextsPerSecond(artifact, rule, texts, threads, warmupSeconds, seconds);
+            multiFull = EngineBenchmark.parallelTextsPerSecond(artifact, ExitRule.FULL_DEPTH, texts, threads,
+                    warmupSeconds, seconds);
+        }
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));
+            java.util.Map<String, Object> m = r.toJson();
+            m.put("bitKernel", BitKernel.selected().name().toLowerCase(Locale.ROOT));
+            if (threads > 1) {
+                m.put("threads", threads);
+                m.put("threadsTextsPerSecond", multi);
+                m.put("threadsFullDepthTextsPerSecond", multiFull);
+            }
+            System.out.println(new ObjectMapper().writeValueAsString(m));
             return 0;
         }
         System.out.printf(Locale.ROOT, "XOR/popcount kernel: %s%n", BitKernel.describe());
@@ -103,6 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
                 r.speedupVsFloat(), r.speedupVsFullDepth(), r.fullDepthSpeedupVsFloat());
         System.out.printf(Locale.ROOT, "speedup in CPU time (a)/(c) %.2fx%n",
                 r.binary().cpuTextsPerSecond() / r.floatPath().cpuTextsPerSecond());
+        if (threads > 1) {
+            System.out.printf(Locale.ROOT, "%d threads at once: %.1f texts/s with the exit rule (%.2fx one thread), %.1f at full depth (%.2fx)%n",
+                    threads, multi, multi / r.binary().textsPerSecond(), multiFull, multiFull / r.fullDepth().textsPerSecond());
+        }
         if (gold != null) {
             System.out.printf(Locale.ROOT, "accuracy   %.4f with the exit rule, %.4f at the last exit%n", r.accuracy(),
                     r.fullDepthAccuracy());
