@@ -94,7 +94,7 @@ public final class InferenceEngine {
         this.filter = new float[th];
         this.gateOut = new float[td];
         this.filterOut = new float[td];
-        this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens, false);
+        this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens);
         this.rowScratch = new float[Math.max(d, hidden)];
         this.pool = new float[d];
         this.probs = new float[numLabels];

@@ -234,14 +234,14 @@ public final class Kernels {
         }
     }
 
-    static void axpy4(float[] acc, float a0, float[] b0, float a1, float[] b1, float a2, float[] b2,
+    private static void axpy4(float[] acc, float a0, float[] b0, float a1, float[] b1, float a2, float[] b2,
                               float a3, float[] b3, int n) {
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
         }
     }
 
-    static void axpy(float[] acc, float a0, float[] b0, int n) {
+    private static void axpy(float[] acc, float a0, float[] b0, int n) {
         for (int j = 0; j < n; j++) {
             acc[j] += a0 * b0[j];
         }
