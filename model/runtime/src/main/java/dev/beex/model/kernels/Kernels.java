@@ -152,8 +152,9 @@ public final class Kernels {
      * the exact scaling by 2^k built from its exponent bits. v is clamped to
      * [−87.33654, 88.37626] (below, e^v is under the smallest normal float; the result is then
      * about 1.2e-38 instead of a subnormal or 0, which no softmax can tell apart).
-     * At most 1 float ulp from {@code (float) Math.exp(v)} (TanhTest checks it), and about
-     * twice as fast as Math.exp (a double intrinsic, the largest cost of attention's softmax).
+     * At most 1 float ulp from {@code (float) Math.exp(v)} (TanhTest checks it); alone about
+     * twice as fast as the Math.exp intrinsic, ~8% inside softmax's loop (it stays scalar:
+     * C2 17 does not vectorize the exponent-bit move).
      * NaN stays NaN. Training and engine both call this.
      */
     public static float exp(float v) {
