@@ -36,7 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * local Flink MiniCluster, against the bare engine on the same model and texts.
  * <ol>
  *   <li>the bare engine: one thread, {@code score(text, result)} with the model's exit rule,
- *       texts/s after warm-up (measured first, while nothing else runs);</li>
+ *       texts/s after warm-up, measured before the broker starts and again after the jobs
+ *       end, the mean used;</li>
  *   <li>N records pre-filled into the text topic (p partitions), the job started at
  *       parallelism p with at-least-once delivery: drain rate = records/s between the first
  *       and the last prediction read back;</li>
@@ -76,8 +77,12 @@ public final class PipelineBench {
     }
 
     /** Everything {@code beex bench --pipeline} prints. */
-    public record Result(int parallelism, int records, double engineTextsPerSecond, Run atLeastOnce, Run exactlyOnce,
-                         long checkpointMillis) {
+    /**
+     * @param engineTextsPerSecond mean of the bare engine measured before the broker starts and
+     *                             after the jobs end (on a shared machine the two differ: both are printed)
+     */
+    public record Result(int parallelism, int records, double engineTextsPerSecond, double engineBefore,
+                         double engineAfter, Run atLeastOnce, Run exactlyOnce, long checkpointMillis) {
         public double perCoreEfficiency() {
             return atLeastOnce.recordsPerSecond() / (engineTextsPerSecond * parallelism);
         }
@@ -94,6 +99,8 @@ public final class PipelineBench {
             m.put("offeredPerSecond", atLeastOnce.offeredPerSecond());
             m.put("records", records);
             m.put("cores", Runtime.getRuntime().availableProcessors());
+            m.put("engineTextsPerSecondBefore", engineBefore);
+            m.put("engineTextsPerSecondAfter", engineAfter);
             Map<String, Object> eo = exactlyOnce.toJson();
             eo.put("checkpointIntervalMillis", checkpointMillis);
             eo.put("note", "latency is visibility under read_committed: the wait for the checkpoint that commits the"
@@ -123,6 +130,7 @@ public final class PipelineBench {
     public Result run() throws Exception {
         double engine = engineTextsPerSecond();
         log.printf("bench --pipeline: bare engine %.1f texts/s (one thread); starting Kafka and Flink...%n", engine);
+        Run atLeastOnce, exactlyOnce;
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Topics alo = new Topics("beex.bench.text", "beex.bench.control", "beex.bench.predictions",
                     "beex.bench.hard", "beex.bench.dead", "beex.bench.events");
@@ -148,15 +156,18 @@ public final class PipelineBench {
                 producer.flush();
                 log.printf("bench --pipeline: %d records pre-filled into %d partitions%n", options.records(), p);
 
-                Run atLeastOnce = job(base, producer, encoder, options.records(), 0);
+                atLeastOnce = job(base, producer, encoder, options.records(), 0);
                 // Exactly-once re-reads the same text topic under a new group: the pre-filled
                 // records plus the at-least-once latency records, then its own latency records.
                 JobConfig exactly = config(kafka.bootstrapServers(), eo, DeliveryGuarantee.EXACTLY_ONCE);
                 long already = options.records() + atLeastOnce.latencyRecords();
-                Run exactlyOnce = job(exactly, producer, encoder, already, atLeastOnce.recordsPerSecond());
-                return new Result(p, options.records(), engine, atLeastOnce, exactlyOnce, options.checkpointMillis());
+                exactlyOnce = job(exactly, producer, encoder, already, atLeastOnce.recordsPerSecond());
             }
         }
+        double after = engineTextsPerSecond();
+        log.printf("bench --pipeline: bare engine %.1f texts/s after the jobs%n", after);
+        return new Result(options.parallelism(), options.records(), (engine + after) / 2, engine, after, atLeastOnce,
+                exactlyOnce, options.checkpointMillis());
     }
 
     private JobConfig config(String bootstrap, Topics topics, DeliveryGuarantee delivery) {
