@@ -3,7 +3,7 @@ package dev.beex.operators;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
-import dev.beex.model.engine.Prediction;
+import dev.beex.model.engine.ScoreResult;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
@@ -70,6 +70,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
 
     // The decoded model of this subtask; engineVersion 0 = none.
     private transient InferenceEngine engine;
+    private transient ScoreResult engineResult;
     private transient long engineVersion;
     private transient String engineModelName;
     private transient List<String> engineLabels;
@@ -233,9 +234,9 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
 
     private void score(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
         long start = System.nanoTime();
-        Prediction p;
+        ScoreResult r = engineResult;
         try {
-            p = engine.score(record.getText());
+            engine.score(record.getText(), r);   // allocation-free: scratch and result are this subtask's
         } catch (RuntimeException e) {
             // One record must not stop the stream (a restart would meet it again): dead-letter it, loudly.
             LOG.error("Engine failed on record {} with model v{}", record.getId(), engineVersion, e);
@@ -243,39 +244,32 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         long micros = (System.nanoTime() - start) / 1000;
-        List<Float> probabilities = new ArrayList<>(p.probabilities().length);
-        for (float f : p.probabilities()) {
-            probabilities.add(f);
-        }
-        PredictionRecord prediction = PredictionRecord.newBuilder()
-                .setId(record.getId())
-                .setEventTime(record.getEventTime())
-                .setAttributes(record.getAttributes())
-                .setSource(record.getSource())
-                .setLabel(p.label())
-                .setLabelIndex(p.labelIndex())
-                .setConfidence(p.confidence())
-                .setLabels(engineLabels)
-                .setProbabilities(probabilities)
-                .setExitBlock(p.exitBlock())
-                .setBlocks(p.blocks())
-                .setHard(p.hard())
-                .setModelName(engineModelName)
-                .setModelVersion(engineVersion)
-                .setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setScoringMicros(micros)
-                .build();
+        // Setters of the generated class (primitive fields): no builder, no default deep copies, no boxing.
+        PredictionRecord prediction = new PredictionRecord();
+        prediction.setId(record.getId());
+        prediction.setEventTime(record.getEventTime());
+        prediction.setAttributes(record.getAttributes());
+        prediction.setSource(record.getSource());
+        prediction.setLabel(engineLabels.get(r.labelIndex));
+        prediction.setLabelIndex(r.labelIndex);
+        prediction.setConfidence(r.confidence);
+        prediction.setLabels(engineLabels);
+        prediction.setProbabilities(new FloatList(r.probabilities.clone()));
+        prediction.setExitBlock(r.exitBlock);
+        prediction.setBlocks(r.blocks);
+        prediction.setHard(r.hard());
+        prediction.setModelName(engineModelName);
+        prediction.setModelVersion(engineVersion);
+        prediction.setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()));
+        prediction.setScoringMicros(micros);
         metrics.scoringMicros.update(micros);
-        metrics.exitedAt(p.exitBlock());
+        metrics.exitedAt(r.exitBlock);
         metrics.predictionsOut.inc();
         out.collect(prediction);
-        if (p.hard()) {
+        if (r.hard()) {
             metrics.hardExamples.inc();
-            List<Float> entropies = new ArrayList<>(p.exitEntropies().length);
-            for (float h : p.exitEntropies()) {
-                entropies.add(h);
-            }
-            side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, record.getText(), entropies));
+            side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, record.getText(),
+                    new FloatList(java.util.Arrays.copyOf(r.exitEntropies, r.exitBlock))));
         }
     }
 
@@ -290,7 +284,10 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         ModelArtifact artifact = parsed;
         if (artifact == null) {
             try {
-                artifact = ModelArtifact.fromBytes(ModelValidator.copy(model.getArtifact()));
+                artifact = SharedArtifacts.get(model.getSha256());
+                if (artifact == null) {
+                    artifact = ModelArtifact.fromBytes(ModelValidator.copy(model.getArtifact()));
+                }
             } catch (InvalidArtifactException e) {
                 // It passed validation when accepted: unreadable now means corrupted state, not user input.
                 throw new IllegalStateException("model v" + model.getVersion() + " in broadcast state no longer decodes: "
@@ -298,7 +295,9 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             }
         }
         String rule = model.getExitRule() != null ? model.getExitRule() : options.exitRuleOverride();
+        artifact = SharedArtifacts.share(artifact);   // subtasks of this JVM share the compiled kernels
         engine = rule == null ? artifact.newEngine() : artifact.newEngine(ExitRule.parse(rule));
+        engineResult = new ScoreResult(artifact.config().numLabels(), artifact.config().blocks());
         engineLabels = List.copyOf(artifact.labels());
         engineModelName = model.getModelName();
         engineVersion = model.getVersion();

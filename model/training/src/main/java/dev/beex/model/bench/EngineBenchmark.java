@@ -223,4 +223,59 @@ public final class EngineBenchmark {
             stats[3] = THREADS.getCurrentThreadCpuTime() - cpu0;
         }
     }
+
+    /**
+     * Aggregate texts/s of {@code threads} threads scoring at once, each with its own engine
+     * (engines share the compiled model) and its own place in the texts: what one process
+     * serves on that many cores. Tokenization included; warm-up, then {@code seconds} measured.
+     */
+    public static double parallelTextsPerSecond(ModelArtifact artifact, ExitRule rule, List<String> texts, int threads,
+                                                double warmupSeconds, double seconds) throws InterruptedException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        long[] counts = new long[threads];
+        long[] nanos = new long[threads];
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        for (int w = 0; w < threads; w++) {
+            final int id = w;
+            workers[w] = new Thread(() -> {
+                InferenceEngine engine = artifact.newEngine(rule);
+                ScoreResult r = new ScoreResult(artifact.config().numLabels(), artifact.config().blocks());
+                int i = (int) ((long) id * texts.size() / threads);
+                long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                do {
+                    engine.score(texts.get(i), r);
+                    i = (i + 1) % texts.size();
+                } while (System.nanoTime() < warmEnd);
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long start = System.nanoTime(), end = start + (long) (seconds * 1e9), now, n = 0;
+                do {
+                    engine.score(texts.get(i), r);
+                    i = (i + 1) % texts.size();
+                    n++;
+                    now = System.nanoTime();
+                } while (now < end);
+                counts[id] = n;
+                nanos[id] = now - start;
+            }, "beex-bench-" + w);
+            workers[w].start();
+        }
+        ready.await();
+        go.countDown();
+        double total = 0;
+        for (int w = 0; w < threads; w++) {
+            workers[w].join();
+            total += counts[w] / (nanos[w] / 1e9);
+        }
+        return total;
+    }
 }
