@@ -12,6 +12,7 @@ import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.SourcePosition;
@@ -39,11 +40,19 @@ class ClassifyFunctionTest {
 
     // ---------------------------------------------------------------- fixtures
 
+    /** One classifier subtask fed by a control path (decisions are made there, once). */
     private static final class Job {
         final ClassifyFunction fn;
-        final BroadcastOperatorTestHarness<TextRecord, ModelUpdate, PredictionRecord> h;
+        final BroadcastOperatorTestHarness<TextRecord, ModelRegistry, PredictionRecord> h;
+        final ControlPath controlPath;
 
         Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
+            this(options, restore, parallelism, subtask, new ControlPath(options));
+        }
+
+        Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath)
+                throws Exception {
+            this.controlPath = controlPath;
             fn = new ClassifyFunction(options);
             h = new BroadcastOperatorTestHarness<>(
                     new CoBroadcastWithNonKeyedOperator<>(fn, List.of(ModelStateDescriptors.MODELS)),
@@ -64,7 +73,9 @@ class ClassifyFunctionTest {
         }
 
         void control(ModelUpdate u) throws Exception {
-            h.processBroadcastElement(u, 0);
+            for (ModelRegistry decision : controlPath.apply(u)) {
+                h.processBroadcastElement(decision, 0);
+            }
         }
 
         List<PredictionRecord> predictions() {
@@ -77,7 +88,7 @@ class ClassifyFunctionTest {
         }
 
         List<ModelEvent> events() {
-            return side(OutputTags.MODEL_EVENTS);
+            return controlPath.events();
         }
 
         ModelEvent lastEvent() {
@@ -174,8 +185,9 @@ class ClassifyFunctionTest {
             assertThat(e.getActiveVersion()).isZero();
         });
         assertThat(job.fn.engineVersion()).isZero();
-        assertThat(job.fn.metrics().modelsRejected.getCount()).isEqualTo(10);
-        assertThat(job.h.getBroadcastState(ModelStateDescriptors.MODELS).get(ModelStateDescriptors.REGISTRY_KEY)).isNull();
+        assertThat(job.events()).allSatisfy(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED));
+        assertThat(ModelControl.active(job.h.getBroadcastState(ModelStateDescriptors.MODELS)
+                .get(ModelStateDescriptors.REGISTRY_KEY))).isNull();
     }
 
     @Test
@@ -391,13 +403,14 @@ class ClassifyFunctionTest {
         List<PredictionRecord> expected = before.predictions();
         before.h.close();
 
-        Job after = new Job(ClassifyOptions.defaults(), snapshot, 1, 0);
+        Job after = new Job(ClassifyOptions.defaults(), snapshot, 1, 0, before.controlPath);
+        int eventsBefore = after.events().size();
         assertThat(after.fn.engineVersion()).isZero(); // lazily rebuilt on the first record
         for (TextRecord r : in) {
             after.send(r);
         }
         List<PredictionRecord> out = after.predictions();
-        assertThat(after.events()).isEmpty();
+        assertThat(after.events()).hasSize(eventsBefore);
         assertThat(out).hasSize(20);
         for (int i = 0; i < out.size(); i++) {
             assertThat(out.get(i).getModelVersion()).isEqualTo(2);
@@ -407,7 +420,7 @@ class ClassifyFunctionTest {
         }
         // The history survived too: roll back to version 1 after the restore.
         after.control(ModelUpdates.rollback(NAME, 0));
-        assertThat(after.events()).extracting(ModelEvent::getType)
+        assertThat(after.events().subList(eventsBefore, after.events().size())).extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.ROLLED_BACK, ModelEventType.ACTIVE);
         after.send(in.get(0));
         assertThat(after.predictions().get(20).getModelVersion()).isEqualTo(1);
@@ -444,7 +457,7 @@ class ClassifyFunctionTest {
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         job.send(text(1, "and version four"));
         assertThat(job.predictions().get(1).getModelVersion()).isEqualTo(4);
-        assertThat(job.fn.metrics().modelsRolledBack.getCount()).isEqualTo(1);
+        assertThat(job.events()).filteredOn(e -> e.getType() == ModelEventType.ROLLED_BACK).hasSize(1);
     }
 
     @Test
@@ -465,11 +478,13 @@ class ClassifyFunctionTest {
     }
 
     @Test
-    void onlySubtaskZeroEmitsEventsButEverySubtaskServes() throws Exception {
+    void classifierSubtasksOnlyApplyDecisionsAndEmitNoEvents() throws Exception {
         Job other = new Job(ClassifyOptions.defaults(), null, 2, 1);
         other.control(deploy(1, 11));
         other.control(deploy(1, 22)); // rejected: not newer
-        assertThat(other.events()).isEmpty();
+        assertThat(other.side(OutputTags.MODEL_EVENTS)).isEmpty();
+        assertThat(other.events()).extracting(ModelEvent::getType).containsExactly(
+                ModelEventType.ACCEPTED, ModelEventType.ACTIVE, ModelEventType.REJECTED);
         other.send(text(0, "scored on subtask 1"));
         assertThat(other.predictions()).hasSize(1);
         assertThat(other.predictions().get(0).getModelVersion()).isEqualTo(1);

@@ -63,7 +63,7 @@ class TopicSchemasTest {
         assertThat(HardExample.getDecoder().decode(hr.value())).isEqualTo(h);
 
         DeadLetter d = DecodeFunction.deadLetter(new RawRecord(new byte[] {1, 2}, "key".getBytes(StandardCharsets.UTF_8),
-                "texts", 0, 4, 77), DeadLetterReason.INVALID_UTF8, "bad");
+                "texts", 0, 4, 77), DeadLetterReason.INVALID_UTF8, "bad", 1024);
         ProducerRecord<byte[], byte[]> dr = write(TopicSchemas.deadLetters("dead"), d);
         assertThat(new String(dr.key(), StandardCharsets.UTF_8)).isEqualTo("key");
         DeadLetter dBack = DeadLetter.getDecoder().decode(dr.value());
