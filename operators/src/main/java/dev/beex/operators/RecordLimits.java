@@ -24,7 +24,7 @@ public record RecordLimits(int maxTextBytes, int maxRecordBytes, int deadLetterV
     /** Dead letters keep at most this much of the original key (it is also their Kafka key). */
     public static final int KEY_PREFIX_BYTES = 1024;
     /** Room for everything in a dead letter besides the value prefix: reason, detail, key, source, hash. */
-    public static final int DEAD_LETTER_OVERHEAD_BYTES = 4 * 1024;
+    public static final int DEAD_LETTER_OVERHEAD_BYTES = 8 * 1024;
     /** Dead-letter detail messages are cut to this many characters. */
     public static final int MAX_DETAIL_CHARS = 1000;
 

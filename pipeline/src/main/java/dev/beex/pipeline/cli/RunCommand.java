@@ -52,6 +52,12 @@ public final class RunCommand implements Callable<Integer> {
     String inputFormat;
     @Option(names = "--max-text-bytes", paramLabel = "N", description = "Longer texts are dead-lettered (default 65536).")
     Integer maxTextBytes;
+    @Option(names = "--max-record-bytes", paramLabel = "N",
+            description = "Input messages (key + value) above it are dead-lettered (default 262144; lowered to fit the output topics).")
+    Integer maxRecordBytes;
+    @Option(names = "--dead-letter-value-bytes", paramLabel = "N",
+            description = "Dead letters carry at most this prefix of the raw value (default 65536; lowered to fit the topic).")
+    Integer deadLetterValueBytes;
     @Option(names = "--hold-buffer", paramLabel = "N", description = "Records held per subtask before any model (default 100000).")
     Integer holdBuffer;
     @Option(names = "--trusted-key", paramLabel = "FILE", description = "Ed25519 public key; models must be signed by one. Repeatable.")
@@ -127,6 +133,8 @@ public final class RunCommand implements Callable<Integer> {
         o.put(JobConfig.DELIVERY, delivery);
         o.put(JobConfig.INPUT_FORMAT, inputFormat);
         o.put(JobConfig.MAX_TEXT_BYTES, maxTextBytes == null ? null : maxTextBytes.toString());
+        o.put(JobConfig.MAX_RECORD_BYTES, maxRecordBytes == null ? null : maxRecordBytes.toString());
+        o.put(JobConfig.DEAD_LETTER_VALUE_BYTES, deadLetterValueBytes == null ? null : deadLetterValueBytes.toString());
         o.put(JobConfig.HOLD_BUFFER_SIZE, holdBuffer == null ? null : holdBuffer.toString());
         if (!trustedKeys.isEmpty()) {
             o.put(JobConfig.TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
