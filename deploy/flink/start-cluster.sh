@@ -6,6 +6,8 @@
 #   deploy/flink/start-cluster.sh --add-taskmanager     # one more TaskManager for a running cluster
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../lib/process.sh
+. "$here/../lib/process.sh"
 dir="${BEEX_FLINK_DIR:-$here/run}"
 tms="${TASKMANAGERS:-1}"
 mkdir -p "$dir/conf" "$dir/log"
@@ -24,19 +26,24 @@ params() {
 }
 start() { # name, class, jvm flags, dynamic properties
   local name="$1" class="$2" jvm="$3" dyn="$4"
+  if beex_alive "$dir/$name.pid" "$name" "$dir"; then
+    echo "flink: $name already running (pid $(cat "$dir/$name.pid"))"; return 0
+  fi
+  rm -rf "$dir/tmp-$name" # what a crashed process left behind (blob caches, spill files)
   mkdir -p "$dir/tmp-$name"
+  echo "=== $(date -u +%FT%TZ) start $name" >>"$dir/log/$name.out"
   # shellcheck disable=SC2086
-  nohup java $jvm $opens -Djava.io.tmpdir="$dir/tmp-$name" -Dlog.file="$dir/log/$name.log" \
+  nohup java $jvm $opens "$(beex_marker "$name" "$dir")" -Djava.io.tmpdir="$dir/tmp-$name" -Dlog.file="$dir/log/$name.log" \
     -Dlog4j.configurationFile="$dir/conf/log4j.properties" -cp "$cp" "$class" --configDir "$dir/conf" $dyn \
-    >"$dir/log/$name.out" 2>&1 &
+    >>"$dir/log/$name.out" 2>&1 &
   echo $! > "$dir/$name.pid"
   echo "flink: started $name (pid $!)"
 }
 
 mapfile -t tm < <(params GET_TM_RESOURCE_PARAMS)
 if [ "${1:-}" = "--add-taskmanager" ]; then
-  n=$(( $(ls "$dir"/taskmanager-*.pid 2>/dev/null | wc -l) + 1 ))
-  while [ -f "$dir/taskmanager-$n.pid" ]; do n=$((n + 1)); done
+  n=1
+  while beex_alive "$dir/taskmanager-$n.pid" "taskmanager-$n" "$dir"; do n=$((n + 1)); done
   start "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" "${tm[1]:-}"
   exit 0
 fi
