@@ -106,6 +106,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     static String line(ConsumerRecord<byte[], byte[]> r) {
         ObjectNode value = AvroJson.decodeSingleObject(r.value());
         if (value == null) {
+            value = jsonObject(r.value()); // JSON input or --output-format json: print as is
+        }
+        if (value == null) {
             value = JSON.createObjectNode();
             value.put("key", r.key() == null ? null : text(r.key()));
             value.put("value", r.value() == null ? null : text(r.value()));
@@ -114,6 +117,17 @@ public final class ConsumeCommand implements Callable<Integer> {
             return JSON.writeValueAsString(value);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode jsonObject(byte[] bytes) {
+        if (bytes == null || bytes.length == 0 || bytes[0] != '{') {
+            return null;
+        }
+        try {
+            return JSON.readTree(bytes) instanceof ObjectNode o ? o : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

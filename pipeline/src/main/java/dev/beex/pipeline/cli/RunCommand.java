@@ -50,6 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     String delivery;
     @Option(names = "--input-format", paramLabel = "FORMAT", description = "avro (default), json or text.")
     String inputFormat;
+    @Option(names = "--output-format", paramLabel = "FORMAT", description = "Predictions and hard examples as avro (default) or json.")
+    String outputFormat;
     @Option(names = "--max-text-bytes", paramLabel = "N", description = "Longer texts are dead-lettered (default 65536).")
     Integer maxTextBytes;
     @Option(names = "--max-record-bytes", paramLabel = "N",
@@ -132,6 +134,7 @@ public final class RunCommand implements Callable<Integer> {
         o.put(JobConfig.CHECKPOINT_DIR, checkpointDir);
         o.put(JobConfig.DELIVERY, delivery);
         o.put(JobConfig.INPUT_FORMAT, inputFormat);
+        o.put(JobConfig.OUTPUT_FORMAT, outputFormat);
         o.put(JobConfig.MAX_TEXT_BYTES, maxTextBytes == null ? null : maxTextBytes.toString());
         o.put(JobConfig.MAX_RECORD_BYTES, maxRecordBytes == null ? null : maxRecordBytes.toString());
         o.put(JobConfig.DEAD_LETTER_VALUE_BYTES, deadLetterValueBytes == null ? null : deadLetterValueBytes.toString());

@@ -163,10 +163,10 @@ public final class BeexJob {
                 .process(new ClassifyFunction(options, bootstrap, limits), new AvroTypeInfo<>(PredictionRecord.class))
                 .name("classify").uid(UID_CLASSIFY);
 
-        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions())))
+        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions(), config.outputFormat())))
                 .name("predictions: " + topics.predictions()).uid("beex-sink-predictions");
         predictions.getSideOutput(OutputTags.HARD_EXAMPLES)
-                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples())))
+                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples(), config.outputFormat())))
                 .name("hard examples: " + topics.hardExamples()).uid("beex-sink-hard-examples");
         texts.getSideOutput(OutputTags.DEAD_LETTERS)
                 .union(predictions.getSideOutput(OutputTags.DEAD_LETTERS))

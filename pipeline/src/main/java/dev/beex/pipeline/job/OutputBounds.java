@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>hard examples add the text (cut to the dead-letter prefix): input messages <=
  *       (hard-examples limit - overhead - text) / 2.</li>
  * </ul>
+ * With {@code output.format=json} the input-derived parts count 6 times (JSON escapes).
  */
 public final class OutputBounds {
 
@@ -56,9 +57,10 @@ public final class OutputBounds {
                     + RecordLimits.DEAD_LETTER_OVERHEAD_BYTES + " (raise its max.message.bytes)");
         }
         int hardText = Math.min(config.maxTextBytes(), deadLetterValue);
+        int x = config.outputFormat().expansion(); // JSON output may take up to 6 bytes per input byte
         int record = Math.min(config.maxRecordBytes(), Math.min(
-                (predictionsLimit - OUTPUT_OVERHEAD_BYTES) / 2,
-                (hardLimit - OUTPUT_OVERHEAD_BYTES - hardText) / 2));
+                (predictionsLimit - OUTPUT_OVERHEAD_BYTES) / (2 * x),
+                (hardLimit - OUTPUT_OVERHEAD_BYTES - x * hardText) / (2 * x)));
         if (record < SMALLEST_RECORD_BYTES) {
             throw new IllegalArgumentException("output topics allow too little per message (predictions "
                     + predictionsLimit + ", hard examples " + hardLimit + " bytes): input messages would be limited to "
