@@ -16,6 +16,16 @@ if [ ! -s "$dir/classpath" ]; then
   mvn -B -q -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$dir/classpath"
 fi
 cp="$(cat "$dir/classpath")"
+# beex's loopback Prometheus reporter, compiled from the pipeline's source against the cluster's jars.
+reporter_src="$here/../../pipeline/src/main/java/dev/beex/pipeline/metrics"
+if [ ! -f "$dir/reporter/META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory" ] \
+   || [ -n "$(find "$reporter_src" -newer "$dir/reporter/META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory" -name '*.java')" ]; then
+  rm -rf "$dir/reporter" && mkdir -p "$dir/reporter/META-INF/services"
+  javac -nowarn -Xlint:none -d "$dir/reporter" -cp "$cp" "$reporter_src"/*.java
+  echo "dev.beex.pipeline.metrics.LoopbackPrometheusReporterFactory" \
+    > "$dir/reporter/META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory"
+fi
+cp="$dir/reporter:$cp"
 cp "$here/conf/config.yaml" "$here/conf/log4j.properties" "$dir/conf/"
 opens="$(sed -n 's/^env.java.opts.all: //p' "$dir/conf/config.yaml")"
 

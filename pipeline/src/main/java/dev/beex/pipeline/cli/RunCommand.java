@@ -79,6 +79,9 @@ public final class RunCommand implements Callable<Integer> {
     String savepoint;
     @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "0", description = "Local mode: Flink web UI port on 127.0.0.1 (default: any free port).")
     int webPort;
+    @Option(names = "--metrics-port", paramLabel = "PORT[-PORT]", defaultValue = "9249-9259",
+            description = "Local mode: Prometheus /metrics on 127.0.0.1, the first free port of the range (default 9249-9259; 'none' = off).")
+    String metricsPort;
 
     @Override
     public Integer call() throws Exception {
@@ -100,9 +103,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw new UserException("--cluster makes no sense inside a job submitted to a cluster");
             }
         } else if (cluster == null) {
+            if (!"none".equals(metricsPort)) {
+                LocalFlink.prometheus(conf, metricsPort);
+            }
             env = LocalFlink.environment(p, webPort, conf);
-            System.err.printf("beex run: local Flink, parallelism %d, Kafka %s, %s -> %s (Ctrl-C stops)%n", p,
-                    config.bootstrapServers(), config.topics().text(), config.topics().predictions());
+            System.err.printf("beex run: local Flink, parallelism %d, Kafka %s, %s -> %s, metrics %s (Ctrl-C stops)%n", p,
+                    config.bootstrapServers(), config.topics().text(), config.topics().predictions(),
+                    "none".equals(metricsPort) ? "off" : "http://127.0.0.1:" + metricsPort + "/metrics");
         } else {
             String[] hp = cluster.split(":");
             if (hp.length != 2) {

@@ -26,13 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line against a running job: publish waits for the verdict, consume reads any output topic. */
+/**
+ * The command line against a running job: publish waits for the verdict, consume reads any output
+ * topic; the job's metrics are scraped from the Prometheus endpoint of local mode.
+ */
 class CliJobTest {
+
+    private static final int METRICS_PORT = freePort();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(LocalFlink.loopback(new Configuration()))
+                    .setConfiguration(LocalFlink.prometheus(LocalFlink.loopback(new Configuration()),
+                            String.valueOf(METRICS_PORT)))
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
                     .build());
@@ -86,12 +92,40 @@ class CliJobTest {
                 assertThat(p.get("label").asText()).isIn(TestModels.LABELS);
                 assertThat(p.get("source").get("topic").asText()).isEqualTo(h.topics.text());
             }
+            String metrics = scrape("http://127.0.0.1:" + METRICS_PORT + "/metrics");
+            // Every metric the Grafana dashboard in deploy/ queries exists under that name.
+            String dashboard = Files.readString(Path.of("..", "deploy", "grafana", "beex-dashboard.json"));
+            var names = java.util.regex.Pattern.compile("flink_[a-zA-Z_]+").matcher(dashboard).results()
+                    .map(java.util.regex.MatchResult::group).distinct().toList();
+            assertThat(names).hasSizeGreaterThan(10);
+            for (String name : names) {
+                assertThat(metrics).as("dashboard metric " + name).contains("\n" + name);
+            }
+            assertThat(metrics).containsPattern("flink_taskmanager_job_task_operator_beex_predictionsOut\\{[^}]*\\} 5\\.0")
+                    .contains("flink_taskmanager_job_task_operator_beex_modelsAccepted");
+
             CliRun.Result events = CliRun.run("consume", "--topic", h.topics.modelEvents(), "--from-beginning",
                     "--max", "3", "--timeout", "30", "--bootstrap-servers", kafka.bootstrapServers());
             assertThat(events.out().lines().map(l -> readType(json, l)).toList())
                     .containsExactlyInAnyOrder("ACCEPTED", "ACTIVE", "REJECTED");
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String scrape(String url) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static int freePort() {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
