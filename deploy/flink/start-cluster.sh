@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a Flink session cluster (one JobManager, $TASKMANAGERS TaskManagers) from Maven jars, all
 # on 127.0.0.1, as flink-dist's scripts would: resource flags from BashJavaUtils, one process each,
-# each with its own java.io.tmpdir. Web UI / REST: http://127.0.0.1:8081
+# each with its own java.io.tmpdir. Web UI / REST: http://127.0.0.1:8081 (FLINK_REST_PORT), RPC 6123
+# (FLINK_RPC_PORT), Prometheus /metrics on the first free ports of 9249-9259 (FLINK_METRICS_PORTS).
+# Logs append across restarts (run/log/); pid files are checked against their process (../lib/process.sh).
 #   deploy/flink/start-cluster.sh && deploy/flink/submit.sh pipeline/target/beex-cluster.jar --config job.properties
 #   deploy/flink/start-cluster.sh --add-taskmanager     # one more TaskManager for a running cluster
 set -euo pipefail
@@ -27,6 +29,11 @@ if [ ! -f "$dir/reporter/META-INF/services/org.apache.flink.metrics.reporter.Met
 fi
 cp="$dir/reporter:$cp"
 cp "$here/conf/config.yaml" "$here/conf/log4j.properties" "$dir/conf/"
+# Port overrides, so that several clusters can run side by side on one machine.
+rest_port="${FLINK_REST_PORT:-8081}"
+sed -i -e "s/^rest.port: .*/rest.port: $rest_port/" \
+       -e "s/^jobmanager.rpc.port: .*/jobmanager.rpc.port: ${FLINK_RPC_PORT:-6123}/" \
+       -e "s/^metrics.reporter.prom.port: .*/metrics.reporter.prom.port: ${FLINK_METRICS_PORTS:-9249-9259}/" "$dir/conf/config.yaml"
 opens="$(sed -n 's/^env.java.opts.all: //p' "$dir/conf/config.yaml")"
 
 # Line 1 of the result: JVM memory flags; line 2: -D dynamic properties the process must get.
@@ -64,8 +71,8 @@ for i in $(seq 1 "$tms"); do
 done
 
 for _ in $(seq 1 120); do
-  if curl -sf http://127.0.0.1:8081/taskmanagers 2>/dev/null | grep -q '"id"'; then
-    echo "flink: up, REST and web UI at http://127.0.0.1:8081 ($tms TaskManager(s))"; exit 0
+  if curl -sf "http://127.0.0.1:$rest_port/taskmanagers" 2>/dev/null | grep -q '"id"'; then
+    echo "flink: up, REST and web UI at http://127.0.0.1:$rest_port ($tms TaskManager(s)), Prometheus on 127.0.0.1:${FLINK_METRICS_PORTS:-9249-9259}"; exit 0
   fi
   sleep 1
 done
