@@ -52,8 +52,13 @@ class ClassifyFunctionTest {
 
         Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath)
                 throws Exception {
+            this(options, restore, parallelism, subtask, controlPath, ControlBootstrap.NONE);
+        }
+
+        Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath,
+            ControlBootstrap bootstrap) throws Exception {
             this.controlPath = controlPath;
-            fn = new ClassifyFunction(options);
+            fn = new ClassifyFunction(options, bootstrap, RecordLimits.defaults());
             h = new BroadcastOperatorTestHarness<>(
                     new CoBroadcastWithNonKeyedOperator<>(fn, List.of(ModelStateDescriptors.MODELS)),
                     parallelism, parallelism, subtask);
@@ -388,6 +393,43 @@ class ClassifyFunctionTest {
                 .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
         assertThat(after.predictions()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
         assertThat(after.fn.heldCount()).isZero();
+    }
+
+    /** A bootstrap target as the job's would be: control partition 0 must be applied up to {@code end}. */
+    private static ControlBootstrap endAt(long end) {
+        return new ControlBootstrap() {
+            @Override
+            public java.util.Map<Integer, Long> targetOffsets() {
+                return java.util.Map.of(0, end);
+            }
+
+            @Override
+            public java.time.Duration stallTimeout() {
+                return java.time.Duration.ofMinutes(2);
+            }
+        };
+    }
+
+    @Test
+    void untilTheControlTopicIsAppliedToItsEndNothingIsScoredAndOnlyTheLatestDecisionServes() throws Exception {
+        Job job = new Job(ClassifyOptions.defaults(), null, 1, 0, new ControlPath(ClassifyOptions.defaults()), endAt(4));
+        List<TextRecord> in = records(0, 8);
+        job.send(in.get(0));
+        job.control(deploy(1, 11));                       // offset 0
+        job.send(in.get(1));
+        job.control(deploy(2, 22));                       // offset 1
+        job.send(in.get(2));
+        job.control(ModelUpdates.rollback(NAME, 0));       // offset 2: back to v1
+        job.send(in.get(3));
+        assertThat(job.predictions()).as("nothing before the end offset is applied").isEmpty();
+        assertThat(job.fn.heldCount()).isEqualTo(4);
+        job.control(deploy(3, 33));                       // offset 3: the end of the topic at start
+        for (TextRecord r : in.subList(4, 8)) {
+            job.send(r);
+        }
+        assertThat(job.predictions()).extracting(PredictionRecord::getId)
+                .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+        assertThat(job.predictions()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(3));
     }
 
     @Test
