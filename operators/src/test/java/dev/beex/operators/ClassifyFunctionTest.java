@@ -397,6 +397,10 @@ class ClassifyFunctionTest {
 
     /** A bootstrap target as the job's would be: control partition 0 must be applied up to {@code end}. */
     private static ControlBootstrap endAt(long end) {
+        return endAt(end, java.time.Duration.ofMinutes(2));
+    }
+
+    private static ControlBootstrap endAt(long end, java.time.Duration stall) {
         return new ControlBootstrap() {
             @Override
             public java.util.Map<Integer, Long> targetOffsets() {
@@ -405,9 +409,34 @@ class ClassifyFunctionTest {
 
             @Override
             public java.time.Duration stallTimeout() {
-                return java.time.Duration.ofMinutes(2);
+                return stall;
             }
         };
+    }
+
+    @Test
+    void aBootstrapTargetNoMessageReachesIsGivenUpAfterTheStallTimeout() throws Exception {
+        // E.g. a transaction marker at the end of the control topic: offset 5 is never applied.
+        Job job = new Job(ClassifyOptions.defaults(), null, 1, 0, new ControlPath(ClassifyOptions.defaults()),
+                endAt(5, java.time.Duration.ofMillis(200)));
+        job.control(deploy(1, 11));
+        job.send(text(0, "held: the control topic is not applied to its end"));
+        assertThat(job.predictions()).isEmpty();
+        Thread.sleep(300);
+        job.send(text(1, "no control progress for longer than the stall timeout"));
+        assertThat(job.predictions()).extracting(PredictionRecord::getId).containsExactly("r0", "r1");
+    }
+
+    @Test
+    void eventsAlreadyWrittenAreNotEmittedAgainButTheDecisionIsStillBroadcast() throws Exception {
+        ControlPath replay = new ControlPath(ClassifyOptions.defaults(),
+                () -> java.util.Set.of("control-0-0/ACCEPTED", "control-0-0/ACTIVE"));
+        assertThat(replay.apply(deploy(1, 11))).singleElement()
+                .satisfies(r -> assertThat(r.getActiveVersion()).isEqualTo(1L));
+        assertThat(replay.events()).isEmpty();
+        replay.apply(deploy(2, 22));
+        assertThat(replay.events()).extracting(ModelEvent::getEventId)
+                .containsExactly("control-0-1/ACCEPTED", "control-0-1/ACTIVE");
     }
 
     @Test
