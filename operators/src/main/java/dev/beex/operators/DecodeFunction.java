@@ -64,8 +64,8 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
             throw new IllegalArgumentException("input format is required");
         }
         this.format = format;
-        this.limits = limits;
-        this.maxTextBytes = limits.maxTextBytes();
+        this.limits = limits == null ? RecordLimits.defaults() : limits;
+        this.maxTextBytes = this.limits.maxTextBytes();
     }
 
     @Override
