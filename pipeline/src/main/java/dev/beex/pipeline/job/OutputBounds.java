@@ -35,7 +35,7 @@ public final class OutputBounds {
 
     /** Room for labels, probabilities, entropies, model name, source position and Avro framing. */
     public static final int OUTPUT_OVERHEAD_BYTES = 16 * 1024;
-    /** Kafka's default {@code max.message.bytes}, assumed for a topic that does not exist yet. */
+    /** Kafka's default {@code max.message.bytes}, assumed when the broker's cannot be read. */
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     private static final int SMALLEST_RECORD_BYTES = 1024;
 
@@ -74,29 +74,40 @@ public final class OutputBounds {
         return limits;
     }
 
+    /** How long a just-created topic may stay unknown to the broker answering (metadata propagates asynchronously). */
+    static final long UNKNOWN_TOPIC_WAIT_MS = 5_000;
+
+    /**
+     * {@code max.message.bytes} of each topic. A topic the brokers do not know (yet) is asked again
+     * for up to {@link #UNKNOWN_TOPIC_WAIT_MS} (it may just have been created); a topic that still does
+     * not exist gets the broker's {@code message.max.bytes}, what it will have when it is created.
+     */
     private static Map<String, Integer> maxMessageBytes(JobConfig config, List<String> topics) {
         Map<String, Integer> out = new HashMap<>();
-        List<ConfigResource> resources = new ArrayList<>();
-        for (String topic : topics) {
-            out.put(topic, KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
-            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
-        }
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-            var futures = admin.describeConfigs(resources).values();
-            for (ConfigResource r : resources) {
-                try {
-                    Config c = futures.get(r).get(30, TimeUnit.SECONDS);
-                    ConfigEntry e = c.get("max.message.bytes");
-                    if (e != null && e.value() != null) {
-                        out.put(r.name(), Integer.parseInt(e.value()));
+            List<String> unknown = new ArrayList<>(topics);
+            long deadline = System.nanoTime() + UNKNOWN_TOPIC_WAIT_MS * 1_000_000;
+            while (true) {
+                List<String> still = new ArrayList<>();
+                for (String topic : unknown) {
+                    Integer limit = describe(admin, config, new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                            "max.message.bytes");
+                    if (limit == null) {
+                        still.add(topic);
+                    } else {
+                        out.put(topic, limit);
                     }
-                } catch (ExecutionException ex) {
-                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new IllegalArgumentException("cannot read the configuration of topic '" + r.name() + "' at "
-                                + config.bootstrapServers() + ": " + ex.getCause().getMessage(), ex);
-                    }
-                    // Not created yet: the broker's default applies when the sink creates it.
                 }
+                unknown = still;
+                if (unknown.isEmpty() || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            if (!unknown.isEmpty()) {
+                int brokerLimit = brokerMessageMaxBytes(admin, config);
+                LOG.info("Topics {} do not exist yet: assuming the broker's message.max.bytes {}", unknown, brokerLimit);
+                unknown.forEach(t -> out.put(t, brokerLimit));
             }
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalArgumentException("no Kafka broker answered at " + config.bootstrapServers() + " within 30 s");
@@ -105,5 +116,38 @@ public final class OutputBounds {
             throw new IllegalStateException("interrupted", e);
         }
         return out;
+    }
+
+    /** The integer config {@code key} of {@code resource}; null when the topic is unknown. */
+    private static Integer describe(Admin admin, JobConfig config, ConfigResource resource, String key)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        try {
+            Config c = admin.describeConfigs(List.of(resource)).values().get(resource).get(30, TimeUnit.SECONDS);
+            ConfigEntry e = c.get(key);
+            return e == null || e.value() == null ? null : Integer.parseInt(e.value());
+        } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+                return null;
+            }
+            throw new IllegalArgumentException("cannot read the configuration of " + resource.type().name().toLowerCase()
+                    + " '" + resource.name() + "' at " + config.bootstrapServers() + ": " + ex.getCause().getMessage(), ex);
+        }
+    }
+
+    private static int brokerMessageMaxBytes(Admin admin, JobConfig config)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
+        try {
+            var nodes = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+            if (!nodes.isEmpty()) {
+                Integer v = describe(admin, config, new ConfigResource(ConfigResource.Type.BROKER,
+                        String.valueOf(nodes.iterator().next().id())), "message.max.bytes");
+                if (v != null) {
+                    return v;
+                }
+            }
+        } catch (ExecutionException e) {
+            LOG.warn("Cannot read the broker's message.max.bytes: {}", e.getCause().toString());
+        }
+        return KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
     }
 }
