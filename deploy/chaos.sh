@@ -138,11 +138,12 @@ at 125; kill_tm 1; sleep 5; restart_tm
 at 150; beex publish --model "$models/spam-v2.beex" --name spam --version 3 --bootstrap-servers "$bs" --wait --timeout 240 >&2 \
           || log "publish v3 did not get an accepted verdict"
 at 170; await_running "$job" 240 || log "job not fully running before the cancel"
-        checkpoint="$(curl -sf "$rest/jobs/$job/checkpoints" | python3 -c 'import json,sys
-print(json.load(sys.stdin)["latest"]["completed"]["external_path"])')"
-        fault cancel-restart "cancel job $job, resubmit from $checkpoint"
+        fault cancel-restart "cancel job $job, resubmit from its latest retained checkpoint"
         curl -s -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null
         for _ in $(seq 1 60); do [ "$(job_state "$job")" = "CANCELED" ] && break; sleep 1; done
+        # Read it only now: a checkpoint completing before the cancel subsumes (deletes) the one before.
+        checkpoint="$(curl -sf "$rest/jobs/$job/checkpoints" | python3 -c 'import json,sys
+print(json.load(sys.stdin)["latest"]["completed"]["external_path"])')"
         job="$(FLINK_SAVEPOINT="$checkpoint" submit)"; [ -n "$job" ] || die "resubmit failed"
         log "job $job restored from $checkpoint"
 
