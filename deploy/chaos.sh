@@ -51,7 +51,7 @@ job=""
 producer=""
 cleanup() {
   set +e
-  [ -n "$producer" ] && kill "$producer" 2>/dev/null
+  if [ -n "$producer" ]; then kill "$producer" 2>/dev/null; wait "$producer" 2>/dev/null; fi
   [ -n "$job" ] && curl -s -X PATCH "$rest/jobs/$job?mode=cancel" >/dev/null 2>&1
   "$here/flink/stop-cluster.sh" >&2
   "$here/kafka/stop.sh" >&2 || { kill -9 "$(cat "$BEEX_KAFKA_DIR/kafka.pid" 2>/dev/null)" 2>/dev/null; }
@@ -119,8 +119,10 @@ await_running "$job" 180 || die "job not running after 180 s"
 beex publish --model "$models/spam-v1.beex" --name spam --version 1 --bootstrap-servers "$bs" --wait --timeout 180 >&2 \
   || die "v1 not accepted"
 
-beex produce --data "$work/texts.jsonl" --format json --rate "$rate" --timeout 300 --bootstrap-servers "$bs" \
-  >"$work/produce.out" 2>"$work/produce.err" &
+# The JVM itself in the background (not a shell function), so that $! is its pid and cleanup can end it:
+# a producer left running would deliver into the next run's broker on the same port.
+java -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.beex.schemas -jar "$cli_jar" produce --data "$work/texts.jsonl" \
+  --format json --rate "$rate" --timeout 300 --bootstrap-servers "$bs" >"$work/produce.out" 2>"$work/produce.err" &
 producer=$!
 t0=$(date +%s)
 at() { local wait=$(( t0 + $1 - $(date +%s) )); [ "$wait" -gt 0 ] && sleep "$wait"; }
