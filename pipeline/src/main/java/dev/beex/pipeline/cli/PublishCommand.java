@@ -87,7 +87,9 @@ public final class PublishCommand implements Callable<Integer> {
         }
         ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
         RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
-        String what = update.getAction().name().toLowerCase() + " " + update.getModelName() + " v" + update.getVersion();
+        String what = !rollback ? "deploy of " + update.getModelName() + " v" + update.getVersion()
+                : update.getVersion() == 0 ? "rollback of " + update.getModelName() + " to the version before the active one"
+                : "rollback of " + update.getModelName() + " to v" + update.getVersion();
         // Sent is not accepted: only the job decides (versions, hash, signature, self-tests).
         System.out.printf("sent %s to %s-%d@%d (%s)%s%n", what, where.topic(), where.partition(), where.offset(),
                 config.bootstrapServers(), await ? "; waiting for the job's verdict" : "; the job's verdict: beex consume --topic "

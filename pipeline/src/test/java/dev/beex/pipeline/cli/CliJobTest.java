@@ -75,7 +75,7 @@ class CliJobTest {
             CliRun.Result older = CliRun.run(args("publish", "--model", v1.toString(), "--version", "1", "--wait",
                     "--timeout", "90", connection));
             assertThat(older.code()).isEqualTo(1);
-            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy m v1: version 1 is not newer")
+            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m v1: version 1 is not newer")
                     .doesNotContain("\n");
 
             h.produceTexts(TestModels.sentences(5));

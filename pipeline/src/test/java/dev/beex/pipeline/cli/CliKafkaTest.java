@@ -56,8 +56,10 @@ class CliKafkaTest {
 
         assertThat(BeexMain.run("publish", "--model", model.toString(), "--version", "7", "--sign-key", key.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
-        assertThat(BeexMain.run("publish", "--rollback", "--name", "spam", "--version", "5",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
+        CliRun.Result rolledBack = CliRun.run("publish", "--rollback", "--name", "spam", "--version", "5",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl");
+        assertThat(rolledBack.code()).as(rolledBack.err()).isZero();
+        assertThat(rolledBack.out()).startsWith("sent rollback of spam to v5 to ctl-0@1");
 
         List<ConsumerRecord<byte[], byte[]>> records = read("ctl", 2);
         ModelUpdate deploy = ModelUpdate.getDecoder().decode(records.get(0).value());
