@@ -14,32 +14,45 @@ public final class ScoreResult {
     public float confidence;
     /** Softmax of the exit taken ({@code numLabels} entries). */
     public final float[] probabilities;
-    /** 1-based block after which the record left. */
+    /** 0-based exit the record left at (exit 0 is the lexical exit of a lexical model). */
+    public int exit;
+    /**
+     * Blocks the record ran before it left: {@code exit + 1} for the paper network, {@code exit}
+     * for a lexical model (0 = answered by the lexical exit alone).
+     */
     public int exitBlock;
     /** Blocks of the model. */
     public final int blocks;
-    /** Normalized entropy of each exit computed; entries {@code [0, exitBlock)} are valid. */
+    /** Exits of the model ({@code blocks}, or {@code blocks + 1} with the lexical path). */
+    public final int exits;
+    /** Normalized entropy of each exit computed; entries {@code [0, exit]} are valid. */
     public final float[] exitEntropies;
-    /** Argmax label of each exit computed; entries {@code [0, exitBlock)} are valid. */
+    /** Argmax label of each exit computed; entries {@code [0, exit]} are valid. */
     public final int[] exitLabels;
     /** Tokens the text was encoded to. */
     public int tokens;
 
+    /** For the paper network (one exit per block). */
     public ScoreResult(int numLabels, int blocks) {
-        this.probabilities = new float[numLabels];
-        this.blocks = blocks;
-        this.exitEntropies = new float[blocks];
-        this.exitLabels = new int[blocks];
+        this(numLabels, blocks, blocks);
     }
 
-    /** True when the record reached the last block (a hard example). */
+    public ScoreResult(int numLabels, int blocks, int exits) {
+        this.probabilities = new float[numLabels];
+        this.blocks = blocks;
+        this.exits = exits;
+        this.exitEntropies = new float[exits];
+        this.exitLabels = new int[exits];
+    }
+
+    /** True when the record reached the last exit (a hard example). */
     public boolean hard() {
-        return exitBlock == blocks;
+        return exit == exits - 1;
     }
 
     /** An immutable copy (allocates). */
     public Prediction toPrediction(List<String> labels) {
         return new Prediction(labelIndex, labels.get(labelIndex), confidence, probabilities.clone(),
-                exitBlock, blocks, hard(), Arrays.copyOf(exitEntropies, exitBlock));
+                exitBlock, blocks, hard(), Arrays.copyOf(exitEntropies, exit + 1));
     }
 }

@@ -132,16 +132,16 @@ public final class EngineBenchmark {
         long tokens = 0;
         List<String> names = artifact.labels();
         ReferenceForward ref = new ReferenceForward(artifact.params());
-        int blocks = artifact.config().blocks(), c = artifact.config().numLabels();
+        int blocks = artifact.config().exits(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
         float[] h = new float[blocks];
         int[] labels = new int[blocks];
-        ScoreResult r = new ScoreResult(c, blocks);
+        ScoreResult r = new ScoreResult(c, artifact.config().blocks(), blocks);
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
             tokens += n;
-            float[][] p = ref.exitProbabilities(ids, n);
+            float[][] p = ref.exitProbabilities(ids, n, text);
             for (int b = 0; b < blocks; b++) {
                 h[b] = Entropy.normalized(p[b], c);
                 labels[b] = Entropy.argmax(p[b], c);
@@ -151,7 +151,7 @@ public final class EngineBenchmark {
             if (r.labelIndex != labels[exit]) {
                 parity++;
             }
-            if (r.exitBlock != exit + 1) {
+            if (r.exit != exit) {
                 exits++;
             }
             if (goldLabels != null) {
@@ -169,7 +169,7 @@ public final class EngineBenchmark {
         ScoreResult[] results = new ScoreResult[3];
         for (int e = 0; e < 3; e++) {
             hist[e] = new Histogram(3_600_000_000_000L, 3);
-            results[e] = new ScoreResult(c, blocks);
+            results[e] = new ScoreResult(c, artifact.config().blocks(), blocks);
             slice(engines[e], texts, cursor, e, results[e], (long) (warmupSeconds * 1e9), null, null);
         }
         long perEngine = (long) (seconds * 1e9);

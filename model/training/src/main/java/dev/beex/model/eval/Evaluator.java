@@ -76,7 +76,7 @@ public final class Evaluator {
             }
             gold[r] = g;
         }
-        int blocks = model.config().blocks(), numLabels = labels.size();
+        int blocks = model.config().exits(), numLabels = labels.size();
         float[][] entropies = new float[n][blocks];
         int[][] predicted = new int[n][blocks];
         int[] tokens = new int[n];
@@ -87,7 +87,7 @@ public final class Evaluator {
             int[] ids = new int[model.config().maxTokens()];
             for (int r = next.getAndIncrement(); r < n; r = next.getAndIncrement()) {
                 int len = encoder.encode(data.get(r).text(), ids);
-                float[][] exits = engine.allExits(ids, len);
+                float[][] exits = engine.allExits(data.get(r).text(), ids, len);
                 tokens[r] = len;
                 for (int b = 0; b < blocks; b++) {
                     entropies[r][b] = Entropy.normalized(exits[b], numLabels);
@@ -134,9 +134,9 @@ public final class Evaluator {
     /** Every metric of the report from full-depth outputs (pure: no model needed). */
     public static EvalReport report(ExitOutputs out, ExitRule rule, FlopCounter flops, List<String> labels,
                                     long modelBytes, long floatModelBytes) {
-        int n = out.records(), blocks = flops.config().blocks();
+        int n = out.records(), blocks = flops.config().exits();
         if (n > 0 && out.blocks() != blocks) {
-            throw new IllegalArgumentException("outputs have " + out.blocks() + " exits, the model " + blocks + " blocks");
+            throw new IllegalArgumentException("outputs have " + out.blocks() + " exits, the model " + blocks + " exits");
         }
         double fullFlops = 0, floatFlops = 0, tokenSum = 0;
         FlopCounter floatCounter = flops.floatBaseline();
@@ -187,8 +187,8 @@ public final class Evaluator {
         int[] predicted = predictions(row.rule(), out);
         double used = 0;
         for (int r = 0; r < out.records(); r++) {
-            int exit = row.rule().exitBlock(out.entropies()[r], out.labels()[r], flops.config().blocks());
-            used += flops.record(out.tokens()[r], exit + 1);
+            int exit = row.rule().exitBlock(out.entropies()[r], out.labels()[r], flops.config().exits());
+            used += flops.atExit(out.tokens()[r], exit);
         }
         double saved = fullFlops == 0 ? 0 : 1 - used / fullFlops;
         // Float.toString keeps the threshold as written (0.9, not 0.8999999761581421).
