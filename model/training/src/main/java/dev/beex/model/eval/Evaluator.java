@@ -6,6 +6,7 @@ import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
+import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,9 +37,15 @@ public final class Evaluator {
 
     /**
      * Full-depth exit outputs of a data set: per record r and block b the normalized entropy and
-     * argmax label of exit b, the gold label index and the token count.
+     * argmax label of exit b, the gold label index, the token count and the number of lexical
+     * features (0 for the paper network; FLOPs of the lexical path depend on it).
      */
-    public record ExitOutputs(float[][] entropies, int[][] labels, int[] gold, int[] tokens) {
+    public record ExitOutputs(float[][] entropies, int[][] labels, int[] gold, int[] tokens, int[] lexFeatures) {
+        /** Outputs of a model without the lexical path. */
+        public ExitOutputs(float[][] entropies, int[][] labels, int[] gold, int[] tokens) {
+            this(entropies, labels, gold, tokens, new int[gold.length]);
+        }
+
         public int records() {
             return gold.length;
         }
@@ -80,15 +87,18 @@ public final class Evaluator {
         float[][] entropies = new float[n][blocks];
         int[][] predicted = new int[n][blocks];
         int[] tokens = new int[n];
+        int[] lexFeatures = new int[n];
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             InferenceEngine engine = model.newEngine(ExitRule.FULL_DEPTH);
             Tokenizer.Encoder encoder = model.tokenizer().newEncoder();
             int[] ids = new int[model.config().maxTokens()];
+            LexicalFeatures features = model.config().lexical() ? new LexicalFeatures(model.config().lexBuckets()) : null;
             for (int r = next.getAndIncrement(); r < n; r = next.getAndIncrement()) {
                 int len = encoder.encode(data.get(r).text(), ids);
                 float[][] exits = engine.allExits(data.get(r).text(), ids, len);
                 tokens[r] = len;
+                lexFeatures[r] = features == null ? 0 : features.extract(data.get(r).text());
                 for (int b = 0; b < blocks; b++) {
                     entropies[r][b] = Entropy.normalized(exits[b], numLabels);
                     predicted[r][b] = Entropy.argmax(exits[b], numLabels);
@@ -96,7 +106,7 @@ public final class Evaluator {
             }
         };
         runParallel(worker, Math.min(threads, Math.max(1, n / 64)));
-        return new ExitOutputs(entropies, predicted, gold, tokens);
+        return new ExitOutputs(entropies, predicted, gold, tokens, lexFeatures);
     }
 
     private static void runParallel(Runnable worker, int threads) {
@@ -141,8 +151,8 @@ public final class Evaluator {
         double fullFlops = 0, floatFlops = 0, tokenSum = 0;
         FlopCounter floatCounter = flops.floatBaseline();
         for (int r = 0; r < n; r++) {
-            fullFlops += flops.fullDepth(out.tokens()[r]);
-            floatFlops += floatCounter.fullDepth(out.tokens()[r]);
+            fullFlops += flops.atExit(out.tokens()[r], out.lexFeatures()[r], blocks - 1);
+            floatFlops += floatCounter.atExit(out.tokens()[r], out.lexFeatures()[r], blocks - 1);
             tokenSum += out.tokens()[r];
         }
 
@@ -188,7 +198,7 @@ public final class Evaluator {
         double used = 0;
         for (int r = 0; r < out.records(); r++) {
             int exit = row.rule().exitBlock(out.entropies()[r], out.labels()[r], flops.config().exits());
-            used += flops.atExit(out.tokens()[r], exit);
+            used += flops.atExit(out.tokens()[r], out.lexFeatures()[r], exit);
         }
         double saved = fullFlops == 0 ? 0 : 1 - used / fullFlops;
         // Float.toString keeps the threshold as written (0.9, not 0.8999999761581421).

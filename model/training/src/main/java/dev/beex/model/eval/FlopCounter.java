@@ -106,18 +106,15 @@ public final class FlopCounter {
     }
 
     /**
-     * A record of n tokens that leaves at exit {@code exit} (0-based; {@link ModelConfig#exits()}).
-     * The lexical path is counted with one feature per token: the evaluation replays exits from
-     * token counts only, and a record has about as many word features as tokens; char n-grams
-     * make the true count larger, so this undercounts the lexical path (it stays far below one
-     * block either way: 64 adds per feature against ~26,000 FLOPs per token of a block).
+     * A record of n tokens and {@code features} lexical features (ignored by the paper network)
+     * that leaves at exit {@code exit} (0-based; {@link ModelConfig#exits()}).
      */
-    public double atExit(int n, int exit) {
+    public double atExit(int n, int features, int exit) {
         if (exit < 0 || exit >= config.exits()) {
             throw new IllegalArgumentException("exit " + exit + " outside [0, " + config.exits() + ")");
         }
         int blocksRun = config.blocksAtExit(exit);
-        return lexical(n) + (blocksRun == 0 ? 0 : embedding(n) + blocksRun * (block(n) + exitHead(n)));
+        return lexical(features) + (blocksRun == 0 ? 0 : embedding(n) + blocksRun * (block(n) + exitHead(n)));
     }
 
     /** A record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with its exit. */
@@ -128,8 +125,8 @@ public final class FlopCounter {
         return embedding(n) + blocksRun * (block(n) + exitHead(n));
     }
 
-    /** A record of n tokens through every exit. */
+    /** A record of n tokens through every block (paper network; see {@link #atExit} for the lexical path). */
     public double fullDepth(int n) {
-        return atExit(n, config.exits() - 1);
+        return record(n, config.blocks());
     }
 }
