@@ -171,9 +171,9 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "trained %s model: %d train / %d dev records, labels %s, vocabulary %d%n",
                 p.name().toLowerCase(Locale.ROOT), trainData.size(), devData.size(), model.labels(),
                 model.tokenizer().vocabSize());
-        o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean exits taken %.2f of %d%n",
+        o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean blocks %.2f of %d%n",
                 model.bestEpoch(), options.epochsFor(trainData.size()), model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
-                model.devMeanBlocks(), options.exits());
+                model.devMeanBlocks(), blocks);
         o.printf(Locale.ROOT, "wall time %.1f s; wrote %s: %,d bytes (float32 export would be %,d bytes, %.1fx)%n",
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());

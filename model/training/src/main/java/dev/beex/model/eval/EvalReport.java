@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param fullDepthAccuracy     accuracy of the last exit (every block run)
  * @param fullDepthMacroF1      macro-F1 of the last exit
  * @param perExitAccuracy       accuracy of exit i (0-based) if every record left there
- * @param meanBlocks            mean blocks run per record with the rule (1..blocks)
+ * @param meanBlocks            mean blocks run per record with the rule (1..blocks; from 0 with the lexical exit 0)
  * @param blocks                blocks in the model
  * @param hardFraction          records that reached the last block (hard examples)
  * @param flopsSaved            1 − FLOPs with the rule / FLOPs at full depth (same model)

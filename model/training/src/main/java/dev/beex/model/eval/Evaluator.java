@@ -186,7 +186,7 @@ public final class Evaluator {
         Metrics.LabelScore[] perLabel = Metrics.perLabel(out.gold(), predicted, labels.toArray(new String[0]));
         double ruleFlops = fullFlops * (1 - chosen.flopsSaved());
         return new EvalReport(n, List.copyOf(labels), rule.toString(), chosen.accuracy(), chosen.macroF1(),
-                fullDepthAccuracy, fullDepthF1, perExit, chosenRow.meanBlocks(), blocks, chosenRow.hardFraction(),
+                fullDepthAccuracy, fullDepthF1, perExit, blocksRun(chosenRow, flops), flops.config().blocks(), chosenRow.hardFraction(),
                 chosen.flopsSaved(), n == 0 ? 0 : tokenSum / n, n == 0 ? 0 : ruleFlops / n,
                 n == 0 ? 0 : fullFlops / n, n == 0 ? 0 : floatFlops / n, modelBytes, floatModelBytes,
                 List.of(perLabel), sweep, suggested);
@@ -205,7 +205,12 @@ public final class Evaluator {
         double threshold = row.rule().kind() == ExitRule.Kind.NONE ? Double.NaN
                 : Double.parseDouble(Float.toString(row.rule().threshold()));
         return new EvalReport.SweepPoint(row.rule().toString(), threshold, row.accuracy(),
-                Metrics.macroF1(out.gold(), predicted, numLabels), row.meanBlocks(), row.hardFraction(), saved, chosen);
+                Metrics.macroF1(out.gold(), predicted, numLabels), blocksRun(row, flops), row.hardFraction(), saved, chosen);
+    }
+
+    /** Mean blocks run: a sweep row counts exits taken (1-based), one more than blocks with the lexical exit 0. */
+    private static double blocksRun(ExitSweep.Row row, FlopCounter flops) {
+        return row.meanBlocks() - (flops.config().lexical() ? 1 : 0);
     }
 
     /** The label each record answers with under a rule. */

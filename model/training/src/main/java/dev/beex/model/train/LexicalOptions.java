@@ -11,7 +11,7 @@ public record LexicalOptions(int buckets, int dim, float lrScale) {
     /** 2^15 rows × 64 bits = 256 KiB of sign bits + 64 KiB of float16 α: the artifact stays under 1 MB. */
     public static final int DEFAULT_BUCKETS = 1 << 15;
     public static final int DEFAULT_DIM = 64;
-    public static final float DEFAULT_LR_SCALE = 1f;
+    public static final float DEFAULT_LR_SCALE = 10f;
 
     public static final LexicalOptions NONE = new LexicalOptions(0, 0, 1f);
 

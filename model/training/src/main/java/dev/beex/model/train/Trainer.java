@@ -218,8 +218,10 @@ public final class Trainer {
                     eval.entropies, eval.labels, devSet.gold);
             ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance(), eval.entropies, eval.labels, devSet.gold);
             long millis = (System.nanoTime() - start) / 1_000_000;
+            // sweep rows count exits taken (1-based); with the lexical exit 0 that is one more than blocks run
+            double meanBlocks = chosen.meanBlocks() - (config.lexical() ? 1 : 0);
             return new TrainedModel(params, tokenizer, labels, chosen.rule(), chosen.accuracy(),
-                    eval.lastExitAccuracy(), chosen.meanBlocks(), bestEpoch, rows, millis);
+                    eval.lastExitAccuracy(), meanBlocks, bestEpoch, rows, millis);
         } finally {
             pool.shutdownNow();
         }
