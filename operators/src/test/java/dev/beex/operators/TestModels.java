@@ -59,12 +59,13 @@ final class TestModels {
 
     private static volatile TrainedModel trained;
 
-    /** A tiny BEExformer trained on the sentences train split (dev for the exit calibration), cached. */
+    /** A tiny BEExformer (paper network) trained on the sentences train split (dev for the exit calibration), cached. */
     static TrainedModel trained() {
         if (trained == null) {
             synchronized (TestModels.class) {
                 if (trained == null) {
-                    TrainOptions o = TrainOptions.defaults().withShape(16, 2, BLOCKS, 32, 24)
+                    // the paper network: these tests count exits as blocks 1..BLOCKS
+                    TrainOptions o = TrainOptions.defaults().paper().withShape(16, 2, BLOCKS, 32, 24)
                             .withSchedule(2, 32, 5e-3f).withThreads(1).withSeed(7);
                     trained = new Trainer().train(TestDatasets.sentences("train"), TestDatasets.sentences("dev"), o,
                             TrainingListener.NONE);
