@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * When a record may leave the network. Evaluated after every block b (0-based) with the
+ * When a record may leave the network. Evaluated after every exit b (0-based: exit 0 is the
+ * lexical exit of a lexical model, before any block, else the exit after block 1) with the
  * normalized entropies {@code H[0..b]} and predicted labels {@code label[0..b]} of the exits
- * computed so far. Stateless and allocation-free, so the engine, the evaluator and every
+ * computed so far. "Block" below reads "exit": the rule only sees the sequence of exits. Stateless and allocation-free, so the engine, the evaluator and every
  * Flink subtask decide identically.
  *
  * <ul>
