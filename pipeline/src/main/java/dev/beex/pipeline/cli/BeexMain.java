@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             PublishCommand.class,
             ProduceCommand.class,
+            ConsumeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BeexMain implements Runnable {
 
     public static void main(String[] args) {
-        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (see STACK.md).
+        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (docs/stack.md).
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.beex.schemas");
         System.exit(run(args));
     }

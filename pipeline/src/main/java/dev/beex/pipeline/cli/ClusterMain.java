@@ -13,7 +13,7 @@ public final class ClusterMain {
     }
 
     public static void main(String[] args) {
-        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (see STACK.md).
+        // Avro 1.12.2 refuses to deserialize classes outside trusted packages (docs/stack.md).
         System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.beex.schemas");
         CommandLine cli = new CommandLine(new RunCommand());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

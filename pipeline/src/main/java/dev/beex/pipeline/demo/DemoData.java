@@ -21,7 +21,7 @@ public final class DemoData {
     private DemoData() {
     }
 
-    /** The committed spam test split (canonical split of SpamAssassin, DATA.md). */
+    /** The committed spam test split (canonical split of SpamAssassin, docs/data-tokenizer-eval.md). */
     public static List<LabeledText> spamTest() throws IOException {
         try (InputStream in = open(SPAM_TEST);
              BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {

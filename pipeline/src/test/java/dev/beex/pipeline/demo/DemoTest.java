@@ -8,9 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The demo as a user runs it (smaller): bundled models, real spam records, its own Kafka and Flink. */
+@Tag("e2e")
 class DemoTest {
 
     @Test

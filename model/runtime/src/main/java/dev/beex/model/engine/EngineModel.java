@@ -33,6 +33,10 @@ public final class EngineModel {
     final LexicalExit.Weights lexical;
 
     private EngineModel(PackedParams p, boolean forceFloat) {
+        this(p, forceFloat, BitKernel.selected());
+    }
+
+    private EngineModel(PackedParams p, boolean forceFloat, BitKernel kernel) {
         ModelParams m = p.decoded();
         this.config = m.config;
         this.binary = config.binary() && !forceFloat;
@@ -53,7 +57,7 @@ public final class EngineModel {
             linears[b] = new LinearKernel[lin.length];
             for (int j = 0; j < lin.length; j++) {
                 linears[b][j] = binary
-                        ? new BinaryLinear(p.linear(b, j), lin[j].bias, lin[j].actShift)
+                        ? new BinaryLinear(p.linear(b, j), lin[j].bias, lin[j].actShift, kernel)
                         : new FloatLinear(lin[j].weight, lin[j].bias, lin[j].in, lin[j].out);
             }
             norm1[b] = copy(bp.norm1, d);
@@ -75,6 +79,11 @@ public final class EngineModel {
     /** Bit-packed kernels for binary models, dense ones for float models. */
     public static EngineModel compile(PackedParams p) {
         return new EngineModel(p, false);
+    }
+
+    /** As {@link #compile(PackedParams)} with a given XOR/popcount kernel (benchmarks compare both). */
+    public static EngineModel compile(PackedParams p, BitKernel kernel) {
+        return new EngineModel(p, false, kernel);
     }
 
     /**

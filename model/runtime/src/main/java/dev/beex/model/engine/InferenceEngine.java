@@ -222,7 +222,7 @@ public final class InferenceEngine {
 
     /**
      * Exit 0 on the lexical vector (lexical models, prepared by the caller), then embeds and runs
-     * block after block until {@code rule} says stop (or the last exit).
+     * block after block until {@code rule} fires (or the last exit: hard if it did not fire there).
      */
     private void run(int[] tokenIds, int n, ExitRule rule, ScoreResult r, float[][] allProbs) {
         r.tokens = n;
@@ -251,9 +251,13 @@ public final class InferenceEngine {
         }
         r.exitEntropies[e] = Entropy.normalized(probs, numLabels);
         r.exitLabels[e] = Entropy.argmax(probs, numLabels);
-        if (e == exits - 1 || rule.shouldExit(e, r.exitEntropies, r.exitLabels)) {
+        r.exitConfidences[e] = probs[r.exitLabels[e]];
+        // The rule is asked at the last exit too: a record it never fires for is a hard example.
+        boolean fired = rule.shouldExit(e, r.exitEntropies, r.exitLabels, r.exitConfidences);
+        if (fired || e == exits - 1) {
             r.exit = e;
             r.exitBlock = blocksDone;
+            r.hard = !fired;
             r.labelIndex = r.exitLabels[e];
             r.confidence = probs[r.labelIndex];
             System.arraycopy(probs, 0, r.probabilities, 0, numLabels);

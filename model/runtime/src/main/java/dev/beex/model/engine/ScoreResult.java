@@ -29,6 +29,13 @@ public final class ScoreResult {
     public final float[] exitEntropies;
     /** Argmax label of each exit computed; entries {@code [0, exit]} are valid. */
     public final int[] exitLabels;
+    /** Largest probability of each exit computed (what a confidence floor checks); entries {@code [0, exit]} are valid. */
+    public final float[] exitConfidences;
+    /**
+     * True when the exit rule fired at no exit, the last one included: the record answered at the
+     * last exit still unsure (a hard example). Reaching the last exit confident is not hard.
+     */
+    public boolean hard;
     /** Tokens the text was encoded to. */
     public int tokens;
 
@@ -37,17 +44,19 @@ public final class ScoreResult {
         this(numLabels, blocks, blocks);
     }
 
+    /** {@code exits} = {@code blocks + 1} for a lexical model (exit 0 before block 1). */
     public ScoreResult(int numLabels, int blocks, int exits) {
         this.probabilities = new float[numLabels];
         this.blocks = blocks;
         this.exits = exits;
         this.exitEntropies = new float[exits];
         this.exitLabels = new int[exits];
+        this.exitConfidences = new float[exits];
     }
 
-    /** True when the record reached the last exit (a hard example). */
+    /** True for a hard example: the rule fired nowhere, the record answered at the last exit still unsure. */
     public boolean hard() {
-        return exit == exits - 1;
+        return hard;
     }
 
     /** An immutable copy (allocates). */

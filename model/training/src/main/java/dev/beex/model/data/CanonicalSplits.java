@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The one split rule of /work/shared/DATA.md, so every number is comparable across tools:
+ * The one split rule (docs/data-tokenizer-eval.md), so every number is comparable across tools:
  * <ol>
  *   <li>normalize: Unicode NFC, collapse every run of whitespace to one space, trim
  *       ({@link #normalize}; whitespace is the set Python's {@code str.split()} uses);</li>

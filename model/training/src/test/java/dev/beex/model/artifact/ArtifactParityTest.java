@@ -103,16 +103,19 @@ class ArtifactParityTest {
             int labelMismatches = 0, exitMismatches = 0;
             int[] exitHistogram = new int[blocks];
             for (int i = 0; i < texts.size(); i++) {
-                float[] h = new float[blocks];
+                float[] h = new float[blocks], conf = new float[blocks];
                 int[] labels = new int[blocks];
                 for (int b = 0; b < blocks; b++) {
                     h[b] = Entropy.normalized(want[i][b], c);
                     labels[b] = Entropy.argmax(want[i][b], c);
+                    conf[b] = want[i][b][labels[b]];
                 }
-                int exit = rule.exitBlock(h, labels, blocks);
+                int firing = rule.firstFiring(h, labels, conf, blocks);
+                int exit = Math.min(firing, blocks - 1);
                 early.score(texts.get(i), res);
                 exitHistogram[res.exit]++;
-                exitMismatches += res.exit != exit || res.exitBlock != artifact.config().blocksAtExit(exit) ? 1 : 0;
+                exitMismatches += res.exit != exit || res.exitBlock != artifact.config().blocksAtExit(exit)
+                        || res.hard != (firing == blocks) ? 1 : 0;
                 labelMismatches += res.labelIndex != labels[exit] ? 1 : 0;
             }
             System.out.printf("parity %s: %d texts, worst exit-probability difference %.3g, exits %s, dev accuracy %.3f%n",

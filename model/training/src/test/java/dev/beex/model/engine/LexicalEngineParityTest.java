@@ -81,20 +81,22 @@ class LexicalEngineParityTest {
         Random r = new Random(14);
         int[] histogram = new int[c.exits()];
         for (ExitRule rule : List.of(ExitRule.absoluteEntropy(0.999f), ExitRule.absoluteEntropy(0.99f), ExitRule.entropyReduction(0.05f),
-                ExitRule.patience(1), ExitRule.FULL_DEPTH)) {
+                ExitRule.absoluteEntropy(0.999f).withFloor(0.55f), ExitRule.patience(1), ExitRule.FULL_DEPTH)) {
             InferenceEngine engine = new InferenceEngine(model, null, EngineReferenceParityTest.labels(c), rule);
             for (int trial = 0; trial < 60; trial++) {
                 String text = randomText(r, 1 + r.nextInt(10));
                 int n = 1 + r.nextInt(c.maxTokens());
                 int[] ids = EngineReferenceParityTest.randomIds(r, c, n);
                 float[][] probs = ref.exitProbabilities(ids, n, text);
-                float[] h = new float[c.exits()];
+                float[] h = new float[c.exits()], conf = new float[c.exits()];
                 int[] labels = new int[c.exits()];
                 for (int e = 0; e < c.exits(); e++) {
                     h[e] = Entropy.normalized(probs[e], c.numLabels());
                     labels[e] = Entropy.argmax(probs[e], c.numLabels());
+                    conf[e] = probs[e][labels[e]];
                 }
-                int exit = rule.exitBlock(h, labels, c.exits());
+                int firing = rule.firstFiring(h, labels, conf, c.exits());
+                int exit = Math.min(firing, c.exits() - 1);
                 long before = engine.blocksRun();
                 // score through a full-depth pass's buffers first, so a stale lexical vector would show
                 engine.allExits(randomText(r, 3), ids, n);
@@ -105,7 +107,7 @@ class LexicalEngineParityTest {
                 assertThat(res.exitBlock).isEqualTo(exit);
                 assertThat(engine.blocksRun() - mid).as("blocks actually run").isEqualTo(exit);
                 assertThat(res.labelIndex).isEqualTo(labels[exit]);
-                assertThat(res.hard()).isEqualTo(exit == c.exits() - 1);
+                assertThat(res.hard()).as("hard: the rule fired at no exit").isEqualTo(firing == c.exits());
                 assertThat(res.probabilities).containsExactly(probs[exit]);
                 assertThat(before).isLessThanOrEqualTo(mid);
                 histogram[exit]++;
