@@ -39,6 +39,11 @@ public final class ScoreResult {
     /** Tokens the text was encoded to. */
     public int tokens;
 
+    /** A result sized for a model of this config (its exits: {@code blocks + 1} with the lexical path). */
+    public static ScoreResult forModel(dev.beex.model.ModelConfig config) {
+        return new ScoreResult(config.numLabels(), config.blocks(), config.exits());
+    }
+
     /** For the paper network (one exit per block). */
     public ScoreResult(int numLabels, int blocks) {
         this(numLabels, blocks, blocks);
