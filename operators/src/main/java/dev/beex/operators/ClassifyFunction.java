@@ -277,7 +277,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         if (r.hard()) {
             metrics.hardExamples.inc();
             side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, boundedText(record.getText()),
-                    new FloatList(java.util.Arrays.copyOf(r.exitEntropies, r.exitBlock))));
+                    new FloatList(java.util.Arrays.copyOf(r.exitEntropies, r.exit + 1))));   // every exit computed
         }
     }
 
@@ -308,7 +308,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         String rule = model.getExitRule() != null ? model.getExitRule() : options.exitRuleOverride();
         artifact = SharedArtifacts.share(artifact);   // subtasks of this JVM share the compiled kernels
         engine = rule == null ? artifact.newEngine() : artifact.newEngine(ExitRule.parse(rule));
-        engineResult = new ScoreResult(artifact.config().numLabels(), artifact.config().blocks());
+        engineResult = ScoreResult.forModel(artifact.config());   // exits, not blocks: a lexical model has one more
         engineLabels = List.copyOf(artifact.labels());
         engineModelName = model.getModelName();
         engineVersion = model.getVersion();

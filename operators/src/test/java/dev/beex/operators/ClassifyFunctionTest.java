@@ -323,6 +323,44 @@ class ClassifyFunctionTest {
         assertThat(job.side(OutputTags.HARD_EXAMPLES)).hasSize(10);
     }
 
+    /**
+     * A lexical model (E = BLOCKS + 1 exits, exit 0 before block 1) is served exactly like the
+     * engine scores it: exit blocks 0..BLOCKS, hard flags, and hard examples carry the entropies of
+     * every exit computed, exit 0 included.
+     */
+    @Test
+    void lexicalModelsAreServedWithTheirExitZero() throws Exception {
+        Job job = new Job(ClassifyOptions.defaults());
+        byte[] bytes = TestModels.lexicalModel(13).toBytes();
+        job.control(ModelUpdates.deploy(NAME, 1, bytes, null, "none"));
+        List<TextRecord> in = records(0, 12);
+        for (TextRecord r : in) {
+            job.send(r);
+        }
+        InferenceEngine full = ModelArtifact.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
+        assertThat(job.predictions()).hasSize(12);
+        for (int i = 0; i < 12; i++) {
+            PredictionRecord p = job.predictions().get(i);
+            Prediction expected = full.score(in.get(i).getText());
+            assertThat(p.getExitBlock()).isEqualTo(expected.exitBlock()).isEqualTo(TestModels.BLOCKS);
+            assertThat(p.getLabelIndex()).isEqualTo(expected.labelIndex());
+            assertThat(p.getHard()).isTrue();   // "none" fires nowhere
+        }
+        List<HardExample> hard = job.side(OutputTags.HARD_EXAMPLES);
+        assertThat(hard).hasSize(12).allSatisfy(h -> assertThat(h.getExitEntropies()).hasSize(TestModels.BLOCKS + 1));
+
+        // entropy:2 fires at the first exit: exit 0, no block run, not hard
+        job.control(ModelUpdates.deploy(NAME, 2, bytes, null, "entropy:2"));
+        for (TextRecord r : records(12, 5)) {
+            job.send(r);
+        }
+        assertThat(job.predictions().subList(12, 17)).allSatisfy(p -> {
+            assertThat(p.getModelVersion()).isEqualTo(2);
+            assertThat(p.getExitBlock()).isZero();
+            assertThat(p.getHard()).isFalse();
+        });
+    }
+
     @Test
     void badModelsAreRejectedWhileTheActiveOneKeepsServing() throws Exception {
         KeyPair keys = ArtifactSignature.generateKeyPair();

@@ -258,7 +258,7 @@ public final class PipelineBench {
     /** The bare engine, one thread, the model's exit rule, tokenization included. */
     private double engineTextsPerSecond() {
         InferenceEngine engine = model.newEngine();
-        ScoreResult r = new ScoreResult(model.config().numLabels(), model.config().blocks());
+        ScoreResult r = ScoreResult.forModel(model.config());
         long warm = (long) (Math.min(5, options.engineSeconds()) * 1e9);
         int i = 0;
         for (long end = System.nanoTime() + warm; System.nanoTime() < end; ) {

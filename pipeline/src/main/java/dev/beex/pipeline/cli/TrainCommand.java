@@ -3,6 +3,7 @@ package dev.beex.pipeline.cli;
 import dev.beex.model.Precision;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.model.train.LexicalOptions;
 import dev.beex.model.train.TrainOptions;
 import dev.beex.model.train.TrainedModel;
 import dev.beex.model.train.Trainer;
@@ -41,13 +42,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "binary (BEExformer) or float (baseline). Default: binary.")
     String precision = "binary";
 
+    @Option(names = "--arch", description = "lexical (default): a hashed 1-bit lexical path (word uni/bigrams, char 3-5-grams)"
+            + " with an exit 0 before block 1, whose vector every block exit also reads; paper: the paper's network"
+            + " (one exit per block, no lexical path).")
+    String arch = "lexical";
+
+    @Option(names = "--lex-buckets", description = "Lexical path: rows of the hashed feature table. Default: ${DEFAULT-VALUE}.")
+    int lexBuckets = D.lexical().buckets();
+
+    @Option(names = "--lex-dim", description = "Lexical path: width of the lexical vector (bits per table row). Default: ${DEFAULT-VALUE}.")
+    int lexDim = D.lexical().dim();
+
+    @Option(names = "--lex-lr-scale", description = "Lexical path: the table's learning rate is lr times this. Default: ${DEFAULT-VALUE}.")
+    float lexLrScale = D.lexical().lrScale();
+
     @Option(names = "--dim", description = "Model width d. Default: ${DEFAULT-VALUE}.")
     int dim = D.dim();
 
     @Option(names = "--heads", description = "Attention heads. Default: ${DEFAULT-VALUE}.")
     int heads = D.heads();
 
-    @Option(names = "--blocks", description = "Blocks (= exits). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--blocks", description = "Blocks (exits: blocks + 1 with the lexical path). Default: ${DEFAULT-VALUE}.")
     int blocks = D.blocks();
 
     @Option(names = "--hidden", description = "SLFN hidden width. Default: ${DEFAULT-VALUE}.")
@@ -87,7 +102,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip", description = "Global gradient-norm clip (0 = off). Default: ${DEFAULT-VALUE}.")
     float clip = D.gradClip();
 
-    @Option(names = "--exit-weights", description = "Soft-routing loss weights: linear (w_i ~ i), uniform, last, or one number per block. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--exit-weights", description = "Soft-routing loss weights: linear (w_e ~ e + 1), uniform, last, or one number per exit (exit 0 first). Default: ${DEFAULT-VALUE}.")
     String exitWeights = D.exitWeights();
 
     @Option(names = "--exit-tolerance", description = "Exit-rule calibration: accuracy within this of the best counts as a tie (fewest blocks wins). Default: ${DEFAULT-VALUE}.")
@@ -113,10 +128,17 @@ public final class TrainCommand implements Callable<Integer> {
             default -> throw new UserException("--precision: '" + precision + "' is not binary or float");
         };
         int epochCount = parseEpochs(epochs);
+        boolean lexicalArch = switch (arch.trim().toLowerCase(Locale.ROOT)) {
+            case "lexical" -> true;
+            case "paper" -> false;
+            default -> throw new UserException("--arch: '" + arch + "' is not lexical or paper");
+        };
         TrainOptions options;
         try {
+            LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
-                    warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget);
+                    warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
+                    lexical);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }

@@ -67,6 +67,19 @@ class TrainCommandTest {
         assertThat(artifact.labels()).containsExactly("negative", "positive");
         assertThat(artifact.metadata()).containsKey("dev.accuracy");
         assertThat(artifact.newEngine().score("a great phone").label()).isIn("negative", "positive");
+        // the default architecture: the lexical path with its exit 0
+        assertThat(artifact.config().lexical()).isTrue();
+        assertThat(artifact.config().lexBuckets()).isEqualTo(1 << 15);
+        assertThat(artifact.config().exits()).isEqualTo(3);
+
+        Path paper = dir.resolve("out/paper.beex");
+        r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", paper.toString(),
+                "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--arch", "paper");
+        assertThat(r.code()).as(r.err()).isZero();
+        ModelArtifact p = ModelArtifact.read(paper);
+        assertThat(p.config().lexical()).isFalse();
+        assertThat(p.config().exits()).isEqualTo(2);
     }
 
     @Test
@@ -86,6 +99,16 @@ class TrainCommandTest {
                 "--exit-weights", "1,2");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).startsWith("beex: train: exit weights '1,2': expected").doesNotContain("\tat ");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--arch", "bert");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --arch: 'bert' is not lexical or paper");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--lex-dim", "0");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("beex: train: lexical buckets and dim must both be > 0");
 
         r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--token-dropout", "1");

@@ -29,6 +29,8 @@ public final class EngineModel {
     final LinearParams[] exitHeads;
     /** True when every block layer is bit-packed. */
     final boolean binary;
+    /** The lexical path's weights; null for the paper network. */
+    final LexicalExit.Weights lexical;
 
     private EngineModel(PackedParams p, boolean forceFloat) {
         this(p, forceFloat, BitKernel.selected());
@@ -47,6 +49,7 @@ public final class EngineModel {
         this.norm1 = new LayerNormParams[blocks];
         this.norm2 = new LayerNormParams[blocks];
         this.exitHeads = new LinearParams[blocks];
+        this.lexical = config.lexical() ? new LexicalExit.Weights(p, binary) : null;
         int d = config.dim();
         for (int b = 0; b < blocks; b++) {
             BlockParams bp = m.blocks[b];

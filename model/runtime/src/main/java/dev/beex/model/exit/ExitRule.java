@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * When a record may leave the network. Evaluated after every exit e (0-based, E exits in all)
  * with the normalized entropies {@code H[0..e]}, argmax labels {@code label[0..e]} and
- * confidences (largest probability) {@code p[0..e]} of the exits computed so far. Stateless and
+ * confidences (largest probability) {@code p[0..e]} of the exits computed so far. Exit 0 is the
+ * lexical exit of a lexical model (before any block, E = blocks + 1), else the exit after block 1
+ * (E = blocks): the rule only sees the sequence of exits. Stateless and
  * allocation-free, so the engine, the evaluator and every Flink subtask decide identically.
  *
  * <ul>

@@ -132,15 +132,15 @@ public final class EngineBenchmark {
         long tokens = 0;
         List<String> names = artifact.labels();
         ReferenceForward ref = new ReferenceForward(artifact.params());
-        int blocks = artifact.config().blocks(), c = artifact.config().numLabels();
+        int blocks = artifact.config().exits(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
         ExitOutputs one = ExitOutputs.allocate(1, blocks);
-        ScoreResult r = new ScoreResult(c, blocks);
+        ScoreResult r = new ScoreResult(c, artifact.config().blocks(), blocks);
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
             tokens += n;
-            one.set(0, ref.exitProbabilities(ids, n), c, 0, n);
+            one.set(0, ref.exitProbabilities(ids, n, text), c, 0, n);
             int firing = one.firstFiring(rule, 0);
             int exit = Math.min(firing, blocks - 1);
             int[] labels = one.labels()[0];
@@ -148,7 +148,7 @@ public final class EngineBenchmark {
             if (r.labelIndex != labels[exit]) {
                 parity++;
             }
-            if (r.exitBlock != exit + 1 || r.hard != (firing == blocks)) {
+            if (r.exit != exit || r.hard != (firing == blocks)) {
                 exits++;
             }
             if (goldLabels != null) {
@@ -166,7 +166,7 @@ public final class EngineBenchmark {
         ScoreResult[] results = new ScoreResult[3];
         for (int e = 0; e < 3; e++) {
             hist[e] = new Histogram(3_600_000_000_000L, 3);
-            results[e] = new ScoreResult(c, blocks);
+            results[e] = new ScoreResult(c, artifact.config().blocks(), blocks);
             slice(engines[e], texts, cursor, e, results[e], (long) (warmupSeconds * 1e9), null, null);
         }
         long perEngine = (long) (seconds * 1e9);

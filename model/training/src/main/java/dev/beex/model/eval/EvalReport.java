@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param fullDepthAccuracy     accuracy of the last exit (every block run)
  * @param fullDepthMacroF1      macro-F1 of the last exit
  * @param perExitAccuracy       accuracy of exit i (0-based) if every record left there
- * @param meanBlocks            mean blocks run per record with the rule (1..blocks)
+ * @param meanBlocks            mean blocks run per record with the rule (1..blocks; from 0 with the lexical exit 0)
  * @param blocks                blocks in the model
  * @param hardFraction          hard examples: records the rule fired for at no exit, the last one included
  *                              (they answer at the last exit, still unsure, and go to review)
@@ -33,8 +33,10 @@ import java.util.Locale;
  * @param sweep                 the rule's threshold sweep over the same full-depth outputs
  * @param suggested             the rule {@link dev.beex.model.exit.ExitSweep#calibrate} picks on this data over every
  *                              rule kind and floor for {@code hardBudget} (what {@code beex train} does on dev)
- * @param exitHistogram         records leaving at each exit (index = exit, 0-based)
- * @param fixedDepthAccuracy    accuracy of truncation after k blocks for every record, k = 1..blocks (index k − 1)
+ * @param exitHistogram         records leaving at each exit (index = exit e, 0-based, E entries: exit 0 of a
+ *                              lexical model first, then one per block)
+ * @param fixedDepthAccuracy    accuracy of truncation after k blocks for every record, k = 1..blocks (index k − 1);
+ *                              a lexical model's "exit 0 only" is {@link #exit0Accuracy()}, not in this array
  * @param fixedDepthFlopsSaved  FLOPs saved by that truncation against full depth
  * @param hardErrorRate         error rate of the hard examples (NaN when there are none)
  * @param easyErrorRate         error rate of every other record (NaN when there are none)
@@ -116,6 +118,9 @@ public record EvalReport(int records, List<String> labels, String rule, double a
         for (double a : fixedDepthAccuracy) {
             fixed.add(a);
         }
+        if (exitsBeforeBlocks() > 0) {
+            o.put("exit0Accuracy", exit0Accuracy());
+        }
         ArrayNode fixedSaved = o.putArray("fixedDepthFlopsSaved");
         for (double a : fixedDepthFlopsSaved) {
             fixedSaved.add(a);
@@ -175,6 +180,19 @@ public record EvalReport(int records, List<String> labels, String rule, double a
         return Math.round(hardFraction * records);
     }
 
+    /** Exits before block 1: 1 for a lexical model (its exit 0), else 0. */
+    public int exitsBeforeBlocks() {
+        return perExitAccuracy.length == 0 ? 0 : perExitAccuracy.length - blocks;
+    }
+
+    /**
+     * Accuracy of answering every record at a lexical model's exit 0 (no block run); NaN for the
+     * paper network. Not part of {@code fixedDepthAccuracy}, which is truncation after k = 1..blocks blocks.
+     */
+    public double exit0Accuracy() {
+        return exitsBeforeBlocks() > 0 ? perExitAccuracy[0] : Double.NaN;
+    }
+
     /** The fixed truncation depth a comparison with this rule uses: ceil(mean blocks), at least 1. */
     public int comparableFixedDepth() {
         return Math.max(1, Math.min(blocks, (int) Math.ceil(meanBlocks - 1e-9)));
@@ -190,9 +208,9 @@ public record EvalReport(int records, List<String> labels, String rule, double a
         sb.append(String.format(Locale.ROOT, "mean blocks        %.2f of %d%n", meanBlocks, blocks));
         sb.append(String.format(Locale.ROOT, "hard examples      %.1f%% (%d records, unsure at the last exit; budget %.1f%%): error rate %s, others %s%n",
                 100 * hardFraction, hardCount(), 100 * hardBudget, percent(hardErrorRate), percent(easyErrorRate)));
-        sb.append("exit histogram    ");
+        sb.append(exitsBeforeBlocks() > 0 ? "exit histogram     (by blocks run, 0 = exit 0)" : "exit histogram    ");
         for (int i = 0; i < exitHistogram.length; i++) {
-            sb.append(String.format(Locale.ROOT, " %d:%d", i + 1, exitHistogram[i]));
+            sb.append(String.format(Locale.ROOT, " %d:%d", i + 1 - exitsBeforeBlocks(), exitHistogram[i]));
         }
         sb.append(System.lineSeparator());
         sb.append("fixed depth        accuracy (FLOPs saved) of every record leaving after k blocks:");
@@ -202,6 +220,10 @@ public record EvalReport(int records, List<String> labels, String rule, double a
                     100 * fixedDepthFlopsSaved[k]));
         }
         sb.append(System.lineSeparator());
+        if (exitsBeforeBlocks() > 0) {
+            sb.append(String.format(Locale.ROOT, "exit 0 only        %.1f%% (every record answered by the lexical exit, no block)%n",
+                    100 * exit0Accuracy()));
+        }
         int k = comparableFixedDepth();
         sb.append(String.format(Locale.ROOT, "vs fixed depth     %+.2f points against truncation at %d blocks (ceil of mean blocks), %+.2f against full depth%n",
                 100 * (accuracy - fixedDepthAccuracy[k - 1]), k, 100 * (accuracy - fullDepthAccuracy)));
@@ -213,7 +235,7 @@ public record EvalReport(int records, List<String> labels, String rule, double a
                 modelBytes, floatModelBytes, sizeRatio()));
         sb.append("per-exit accuracy ");
         for (int i = 0; i < perExitAccuracy.length; i++) {
-            sb.append(String.format(Locale.ROOT, " %d:%.1f%%", i + 1, 100 * perExitAccuracy[i]));
+            sb.append(String.format(Locale.ROOT, " %d:%.1f%%", i + 1 - exitsBeforeBlocks(), 100 * perExitAccuracy[i]));
         }
         sb.append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "%n%-12s %9s %7s %7s%n", "label", "precision", "recall", "F1"));

@@ -6,6 +6,7 @@ import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
+import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,17 +77,21 @@ public final class Evaluator {
         // E, the number of exits, is what the engine's probability rows say (the first record's).
         int[] firstIds = new int[model.config().maxTokens()];
         int firstLen = model.tokenizer().newEncoder().encode(data.get(0).text(), firstIds);
-        float[][] first = model.newEngine(ExitRule.FULL_DEPTH).allExits(firstIds, firstLen);
+        String firstText = data.get(0).text();
+        float[][] first = model.newEngine(ExitRule.FULL_DEPTH).allExits(firstText, firstIds, firstLen);
         ExitOutputs out = ExitOutputs.allocate(n, first.length);
-        out.set(0, first, numLabels, gold[0], firstLen);
+        out.set(0, first, numLabels, gold[0], firstLen, model.config().lexical()
+                ? new LexicalFeatures(model.config().lexBuckets()).extract(firstText) : 0);
         AtomicInteger next = new AtomicInteger(1);
         Runnable worker = () -> {
             InferenceEngine engine = model.newEngine(ExitRule.FULL_DEPTH);
             Tokenizer.Encoder encoder = model.tokenizer().newEncoder();
             int[] ids = new int[model.config().maxTokens()];
+            LexicalFeatures features = model.config().lexical() ? new LexicalFeatures(model.config().lexBuckets()) : null;
             for (int r = next.getAndIncrement(); r < n; r = next.getAndIncrement()) {
                 int len = encoder.encode(data.get(r).text(), ids);
-                out.set(r, engine.allExits(ids, len), numLabels, gold[r], len);
+                out.set(r, engine.allExits(data.get(r).text(), ids, len), numLabels, gold[r], len,
+                        features == null ? 0 : features.extract(data.get(r).text()));
             }
         };
         runParallel(worker, Math.min(threads, Math.max(1, n / 64)));
@@ -133,11 +138,13 @@ public final class Evaluator {
 
     /**
      * The cost of leaving after exit e in FLOPs. Exits past the first {@code E − blocks} follow
-     * blocks 1..blocks; with E == blocks (one exit after every block) exit e has run e + 1 blocks.
+     * blocks 1..blocks, so exit e has run e + 1 − (E − blocks) blocks: e + 1 with E == blocks (one
+     * exit after every block), e with a lexical model's exit 0 (E = blocks + 1), whose every record
+     * also pays the lexical path ({@link FlopCounter#record(int, int, int)}, by its feature count).
      */
     public static ExitSweep.ExitCost flopCost(ExitOutputs out, FlopCounter flops) {
         int beforeBlocks = out.exits() - flops.config().blocks();
-        return (r, e) -> flops.record(out.tokens()[r], e + 1 - beforeBlocks);
+        return (r, e) -> flops.record(out.tokens()[r], e + 1 - beforeBlocks, out.lexFeatures()[r]);
     }
 
     /**
@@ -156,8 +163,8 @@ public final class Evaluator {
         double fullFlops = 0, floatFlops = 0, tokenSum = 0;
         FlopCounter floatCounter = flops.floatBaseline();
         for (int r = 0; r < n; r++) {
-            fullFlops += flops.fullDepth(out.tokens()[r]);
-            floatFlops += floatCounter.fullDepth(out.tokens()[r]);
+            fullFlops += flops.fullDepth(out.tokens()[r], out.lexFeatures()[r]);
+            floatFlops += floatCounter.fullDepth(out.tokens()[r], out.lexFeatures()[r]);
             tokenSum += out.tokens()[r];
         }
 
@@ -191,17 +198,17 @@ public final class Evaluator {
         List<ExitSweep.Row> rows = ExitSweep.sweep(kind, thresholds, rule.floor(), out, cost);
         List<EvalReport.SweepPoint> sweep = new ArrayList<>();
         for (ExitSweep.Row row : rows) {
-            sweep.add(point(row, out, labels.size(), row.rule().equals(rule)));
+            sweep.add(point(row, out, labels.size(), beforeBlocks, row.rule().equals(rule)));
         }
         EvalReport.SweepPoint suggested = null;
         if (n > 0) {
             List<ExitSweep.Row> candidates = ExitSweep.candidates(out, hardBudget, cost);
             ExitSweep.Row pick = ExitSweep.calibrate(candidates, out, hardBudget, ExitSweep.DEFAULT_TOLERANCE);
-            suggested = point(pick, out, labels.size(), pick.rule().equals(rule));
+            suggested = point(pick, out, labels.size(), beforeBlocks, pick.rule().equals(rule));
         }
 
         ExitSweep.Row chosenRow = ExitSweep.evaluate(rule, out, cost);
-        EvalReport.SweepPoint chosen = point(chosenRow, out, labels.size(), true);
+        EvalReport.SweepPoint chosen = point(chosenRow, out, labels.size(), beforeBlocks, true);
         int[] predicted = predictions(rule, out);
         Metrics.LabelScore[] perLabel = Metrics.perLabel(out.gold(), predicted, labels.toArray(new String[0]));
         double ruleFlops = fullFlops * (1 - chosen.flopsSaved());
@@ -224,21 +231,23 @@ public final class Evaluator {
         double easyErrorRate = n - hard == 0 ? Double.NaN : (double) easyWrong / (n - hard);
 
         return new EvalReport(n, List.copyOf(labels), rule.toString(), chosen.accuracy(), chosen.macroF1(),
-                fullDepthAccuracy, fullDepthF1, perExit, chosenRow.meanBlocks(), blocks, chosenRow.hardFraction(),
+                fullDepthAccuracy, fullDepthF1, perExit, chosenRow.meanBlocks() - beforeBlocks, blocks, chosenRow.hardFraction(),
                 chosen.flopsSaved(), n == 0 ? 0 : tokenSum / n, n == 0 ? 0 : ruleFlops / n,
                 n == 0 ? 0 : fullFlops / n, n == 0 ? 0 : floatFlops / n, modelBytes, floatModelBytes,
                 List.of(perLabel), sweep, suggested, histogram, fixedDepth, fixedDepthSaved, hardErrorRate,
                 easyErrorRate, hardBudget);
     }
 
-    private static EvalReport.SweepPoint point(ExitSweep.Row row, ExitOutputs out, int numLabels, boolean chosen) {
+    /** A sweep row as reported; its mean exits computed minus the exits before block 1 is the mean blocks run. */
+    private static EvalReport.SweepPoint point(ExitSweep.Row row, ExitOutputs out, int numLabels, int beforeBlocks,
+                                               boolean chosen) {
         int[] predicted = predictions(row.rule(), out);
         // Float.toString keeps the threshold as written (0.9, not 0.8999999761581421).
         double threshold = row.rule().kind() == ExitRule.Kind.NONE ? Double.NaN
                 : Double.parseDouble(Float.toString(row.rule().threshold()));
         double floor = Double.parseDouble(Float.toString(row.rule().floor()));
         return new EvalReport.SweepPoint(row.rule().toString(), threshold, floor, row.accuracy(),
-                Metrics.macroF1(out.gold(), predicted, numLabels), row.meanBlocks(), row.hardFraction(),
+                Metrics.macroF1(out.gold(), predicted, numLabels), row.meanBlocks() - beforeBlocks, row.hardFraction(),
                 row.flopsSaved(), row.fixedDepth(), chosen);
     }
 

@@ -13,9 +13,11 @@ import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
 import dev.beex.model.nn.Binarizer;
 import dev.beex.model.nn.Initializer;
+import dev.beex.model.nn.LexicalPath;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
+import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,28 +47,41 @@ import java.util.concurrent.Future;
  */
 public final class Trainer {
 
-    /** Token ids and gold label indices of a split. */
-    private record Encoded(int[][] ids, int[] gold) {
+    /** Token ids, lexical feature rows (null for the paper network) and gold label indices of a split. */
+    private record Encoded(int[][] ids, int[][] lex, int[] gold) {
     }
 
-    private static final class Worker {
+    static final class Worker {
         final Network network;
         final ModelParams grad;
         final List<Tensor> gradTensors;
         double loss;
         /** The training sequence after token dropout (sized once: maxTokens). */
         final int[] kept;
+        /** Index of the lexical table in the tensors (-1: none); it is zeroed sparsely, not here. */
+        final int lexIndex;
 
         Worker(PreparedModel model) {
             this.network = new Network(model);
             this.kept = new int[model.params.config.maxTokens()];
             this.grad = new ModelParams(model.params.config);
             this.gradTensors = grad.tensors();
+            this.lexIndex = grad.lexTableTensorIndex();
+        }
+
+        LexicalPath lexicalPath() {
+            return network.lexicalPath();
+        }
+
+        float[] lexGrad() {
+            return grad.lexTable;
         }
 
         void zeroGrad() {
-            for (Tensor t : gradTensors) {
-                Arrays.fill(t.data(), 0f);
+            for (int i = 0; i < gradTensors.size(); i++) {
+                if (i != lexIndex) {
+                    Arrays.fill(gradTensors.get(i).data(), 0f);
+                }
             }
         }
     }
@@ -92,11 +107,12 @@ public final class Trainer {
         for (int i = 0; i < labels.size(); i++) {
             labelIndex.put(labels.get(i), i);
         }
-        Encoded trainSet = encode(train, tokenizer, labelIndex, "train");
-        Encoded devSet = encode(dev, tokenizer, labelIndex, "dev");
+        LexicalOptions lexOptions = o.lexical();
+        Encoded trainSet = encode(train, tokenizer, lexOptions, labelIndex, "train");
+        Encoded devSet = encode(dev, tokenizer, lexOptions, labelIndex, "dev");
 
         ModelConfig config = new ModelConfig(o.dim(), o.heads(), o.blocks(), o.slfnHidden(), o.maxTokens(),
-                tokenizer.vocabSize(), labels.size(), o.precision());
+                tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim());
         ModelParams params = new ModelParams(config);
         Initializer.init(params, o.seed());
         ModelParams best = new ModelParams(config);
@@ -109,6 +125,8 @@ public final class Trainer {
         }
         List<Tensor> paramTensors = params.tensors();
         Adam adam = new Adam(paramTensors);
+        SparseRows lexRows = config.lexical()
+                ? new SparseRows(params.lexTableTensorIndex(), config.lexBuckets(), config.lexDim()) : null;
         float[] exitWeights = o.exitWeightValues();
 
         int n = trainSet.gold.length;
@@ -155,7 +173,9 @@ public final class Trainer {
                                     len = dropTokens(ids, o.tokenDropout(), rng, w.kept);
                                     ids = w.kept;
                                 }
-                                w.loss += w.network.forward(ids, len, trainSet.gold[r], exitWeights, o.dropout(), rng);
+                                int[] lex = trainSet.lex == null ? null : trainSet.lex[r];
+                                w.loss += w.network.forward(ids, len, lex, lex == null ? 0 : lex.length,
+                                        trainSet.gold[r], exitWeights, o.dropout(), rng);
                                 w.network.backward(trainSet.gold[r], scaled, w.grad);
                             }
                             w.network.finishGradients(w.grad);
@@ -168,8 +188,11 @@ public final class Trainer {
                     }
                     seen += batch;
                     step++;
+                    if (lexRows != null) {
+                        lexRows.collect(workers);
+                    }
                     applyUpdate(pool, workers, adam, paramTensors.size(), sumSq, step,
-                            learningRate(o, step, warmupSteps, totalSteps), o);
+                            learningRate(o, step, warmupSteps, totalSteps), o, lexRows);
                     model.refresh();
                     long elapsed = (System.nanoTime() - start) / 1_000_000;
                     long eta = step >= totalSteps ? 0 : (long) ((double) elapsed / step * (totalSteps - step));
@@ -196,13 +219,14 @@ public final class Trainer {
             Calibrated c = calibrate(params, tokenizer, labels, dev, o);
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new TrainedModel(params, tokenizer, labels, c.chosen.rule(), c.chosen.accuracy(), c.lastExitAccuracy,
-                    c.chosen.meanBlocks(), c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis);
+                    c.meanBlocks, c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private record Calibrated(ExitSweep.Row chosen, List<ExitSweep.Row> rows, double lastExitAccuracy) {
+    /** {@code meanBlocks}: blocks run under the chosen rule (its exits computed less a lexical model's exit 0). */
+    private record Calibrated(ExitSweep.Row chosen, List<ExitSweep.Row> rows, double lastExitAccuracy, double meanBlocks) {
     }
 
     /**
@@ -222,7 +246,8 @@ public final class Trainer {
         for (int r = 0; r < out.records(); r++) {
             correct += out.labels()[r][last] == out.gold()[r] ? 1 : 0;
         }
-        return new Calibrated(chosen, rows, (double) correct / out.records());
+        int beforeBlocks = out.exits() - stored.config().blocks();
+        return new Calibrated(chosen, rows, (double) correct / out.records(), chosen.meanBlocks() - beforeBlocks);
     }
 
     /**
@@ -258,13 +283,17 @@ public final class Trainer {
      * updates do not depend on scheduling.
      */
     private static void applyUpdate(ExecutorService pool, Worker[] workers, Adam adam, int tensors, double[] sumSq,
-                                    int step, float lr, TrainOptions o) {
+                                    int step, float lr, TrainOptions o, SparseRows sparse) {
         int threads = workers.length;
         List<Callable<Void>> reduce = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             final int part = t;
             reduce.add(() -> {
                 for (int i = 0; i < tensors; i++) {
+                    if (sparse != null && i == sparse.tensor) {
+                        sumSq[i * threads + part] = sparse.reduce(workers, part, threads);
+                        continue;
+                    }
                     float[] g0 = workers[0].gradTensors.get(i).data();
                     int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
                     for (int w = 1; w < threads; w++) {
@@ -295,6 +324,10 @@ public final class Trainer {
             update.add(() -> {
                 for (int i = 0; i < tensors; i++) {
                     float[] g0 = workers[0].gradTensors.get(i).data();
+                    if (sparse != null && i == sparse.tensor) {
+                        sparse.update(adam, workers, part, threads, step, lr * o.lexical().lrScale(), o.weightDecay(), scale);
+                        continue;
+                    }
                     int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
                     adam.update(i, g0, a, b, step, lr, o.weightDecay(), scale);
                 }
@@ -318,7 +351,7 @@ public final class Trainer {
     }
 
     private static FullDepth evaluate(ExecutorService pool, Worker[] workers, Encoded set, ModelConfig config) {
-        int n = set.gold.length, blocks = config.blocks(), classes = config.numLabels();
+        int n = set.gold.length, blocks = config.exits(), classes = config.numLabels();
         float[][] entropies = new float[n][blocks];
         int[][] labels = new int[n][blocks];
         List<Callable<Void>> tasks = new ArrayList<>(workers.length);
@@ -327,7 +360,8 @@ public final class Trainer {
             int a = n * t / workers.length, b = n * (t + 1) / workers.length;
             tasks.add(() -> {
                 for (int r = a; r < b; r++) {
-                    net.forward(set.ids[r], set.ids[r].length, -1, null, 0f, null);
+                    int[] lex = set.lex == null ? null : set.lex[r];
+                    net.forward(set.ids[r], set.ids[r].length, lex, lex == null ? 0 : lex.length, -1, null, 0f, null);
                     for (int blk = 0; blk < blocks; blk++) {
                         float[] p = net.probabilities(blk);
                         entropies[r][blk] = Entropy.normalized(p, classes);
@@ -341,8 +375,11 @@ public final class Trainer {
         return new FullDepth(entropies, labels, set.gold);
     }
 
-    private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, Map<String, Integer> labelIndex, String split) {
+    private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, LexicalOptions lexical,
+                                  Map<String, Integer> labelIndex, String split) {
         int[][] ids = new int[data.size()][];
+        LexicalFeatures features = lexical.enabled() ? new LexicalFeatures(lexical.buckets()) : null;
+        int[][] lex = features == null ? null : new int[data.size()][];
         int[] gold = new int[data.size()];
         int[] buf = new int[tokenizer.maxTokens()];
         for (int i = 0; i < data.size(); i++) {
@@ -355,8 +392,11 @@ public final class Trainer {
             int len = tokenizer.encode(t.text(), buf);
             ids[i] = Arrays.copyOf(buf, len);
             gold[i] = label;
+            if (features != null) {
+                lex[i] = Arrays.copyOf(features.features(), features.extract(t.text()));
+            }
         }
-        return new Encoded(ids, gold);
+        return new Encoded(ids, lex, gold);
     }
 
     private static void shuffle(int[] order, Rng rng) {

@@ -73,6 +73,49 @@ class EvaluatorTest {
                 + f.record(4, 1)) / full, within(1e-12));
     }
 
+    /**
+     * The same outputs read as a lexical model's (2 blocks, E = 3 exits: exit 0 before block 1):
+     * exit e has run e blocks, every record pays the lexical path by its feature count, the
+     * histogram counts exit 0, fixed depth stays "truncation after k = 1..blocks blocks" and
+     * "exit 0 only" is reported on its own.
+     */
+    @Test
+    void lexicalModelsCountExitZeroInHistogramsFlopsAndItsOwnAccuracy() throws IOException {
+        ModelConfig lexical = new ModelConfig(64, 2, 2, 128, 8, 100, 2, Precision.BINARY, 1024, 32);
+        FlopCounter f = new FlopCounter(lexical);
+        ExitOutputs base = outputs();
+        int[] features = {5, 3, 7, 2};
+        ExitOutputs out = new ExitOutputs(base.entropies(), base.labels(), base.confidences(), base.gold(),
+                base.tokens(), features);
+        // absolute:0.35 fires at r3's exit 0 (0.3), r0's exit 1 (0.2), r1's and r2's exit 2 (0.2, 0.1)
+        EvalReport r = Evaluator.report(out, ExitRule.absoluteEntropy(0.35f), f, LABELS, 1000, 16000);
+        assertThat(r.exitHistogram()).containsExactly(1, 1, 2);
+        assertThat(r.blocks()).isEqualTo(2);
+        assertThat(r.meanBlocks()).as("blocks run, exit 0 runs none").isEqualTo((1 + 2 + 2 + 0) / 4.0);
+        assertThat(r.hardFraction()).isZero();
+        assertThat(r.fixedDepthAccuracy()).containsExactly(0.75, 1.0);
+        assertThat(r.exit0Accuracy()).isEqualTo(0.5);
+        double used = f.record(4, 1, 5) + f.record(8, 2, 3) + f.record(2, 2, 7) + f.record(4, 0, 2);
+        double full = f.fullDepth(4, 5) + f.fullDepth(8, 3) + f.fullDepth(2, 7) + f.fullDepth(4, 2);
+        assertThat(f.record(4, 0, 2)).as("exit 0 costs the lexical path only").isEqualTo(f.lexical(2)).isPositive();
+        assertThat(r.flopsSaved()).isCloseTo(1 - used / full, within(1e-12));
+        assertThat(r.fixedDepthFlopsSaved()[1]).isZero();
+        assertThat(r.fixedDepthFlopsSaved()[0]).isCloseTo(1 - (f.record(4, 1, 5) + f.record(8, 1, 3)
+                + f.record(2, 1, 7) + f.record(4, 1, 2)) / full, within(1e-12));
+        JsonNode json = new ObjectMapper().readTree(r.toJson().toString());
+        assertThat(json.get("exit0Accuracy").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("exitHistogram")).hasSize(3);
+        assertThat(json.get("fixedDepthAccuracy")).hasSize(2);
+        assertThat(new ObjectMapper().readTree(Evaluator.report(outputs(), ExitRule.absoluteEntropy(0.35f),
+                new FlopCounter(CONFIG), LABELS, 1, 1).toJson().toString()).has("exit0Accuracy"))
+                .as("the paper network has no exit 0").isFalse();
+
+        // reduction with a floor of 0.9 (h <= 0.2): only r0 fires (exit 2); r1, r2, r3 fire nowhere and are hard
+        EvalReport floored = Evaluator.report(out, ExitRule.entropyReduction(0.1f).withFloor(0.9f), f, LABELS, 1, 1);
+        assertThat(floored.exitHistogram()).containsExactly(0, 0, 4);
+        assertThat(floored.hardFraction()).isEqualTo(0.75);
+    }
+
     @Test
     void aConfidenceFloorMakesUnsureRecordsHardAndTheirErrorRateIsReported() {
         FlopCounter f = new FlopCounter(CONFIG);

@@ -21,8 +21,22 @@ class NetworkGradTest {
         check(Precision.FLOAT);
     }
 
+    /** With the lexical path: exit 0 on lex, block exits on [pool ; lex], all three exits in the loss. */
+    @Test
+    void binarizedLexicalNetworkEndToEnd() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.BINARY, 5, 4));
+    }
+
+    @Test
+    void floatLexicalNetworkEndToEnd() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.FLOAT, 5, 4));
+    }
+
     private void check(Precision precision) {
-        ModelConfig c = new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision));
+    }
+
+    private void check(ModelConfig c) {
         ModelParams p = new ModelParams(c);
         Initializer.init(p, 3);
         Rng rng = new Rng(72);
@@ -36,16 +50,17 @@ class NetworkGradTest {
         Network net = new Network(model);
         int[] ids = {3, 1, 6, 3, 0};
         int n = ids.length, label = 1;
-        float[] weights = {0.4f, 0.6f};
+        float[] weights = c.lexical() ? new float[] {0.3f, 0.3f, 0.4f} : new float[] {0.4f, 0.6f};
+        int[] lexRows = {2, 0, 4, 2, 2};   // row 2 three times
         float dropout = 0.2f;
         ModelParams grad = new ModelParams(c);
         for (Tensor t : grad.tensors()) {
             java.util.Arrays.fill(t.data(), 0f);
         }
-        net.forward(ids, n, label, weights, dropout, new Rng(9));
+        net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9));
         net.backward(label, weights, grad);
         net.finishGradients(grad);
-        DoubleSupplier loss = () -> net.forward(ids, n, label, weights, dropout, new Rng(9));
+        DoubleSupplier loss = () -> net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9));
         List<Tensor> params = p.tensors(), grads = grad.tensors();
         // from the exits back to the embedding: a wrong layer fails before what depends on it
         for (int i = params.size() - 1; i >= 0; i--) {
@@ -60,6 +75,25 @@ class NetworkGradTest {
                         System.arraycopy(row, 0, t.data(), off, 8);
                         return loss.getAsDouble();
                     }, () -> { }, 8);
+                }
+                continue;
+            }
+            if (t.name().equals("lex.table")) {
+                int dl = c.lexDim();
+                for (int r = 0; r < c.lexBuckets(); r++) {
+                    float[] row = java.util.Arrays.copyOfRange(t.data(), r * dl, r * dl + dl);
+                    float[] g = java.util.Arrays.copyOfRange(grads.get(i).data(), r * dl, r * dl + dl);
+                    if (r == 1 || r == 3) {   // rows of no feature: no gradient
+                        for (float v : g) {
+                            org.assertj.core.api.Assertions.assertThat(v).isZero();
+                        }
+                        continue;
+                    }
+                    int off = r * dl;
+                    GradCheck.check(t.name() + "[" + r + "]", row, g, () -> {
+                        System.arraycopy(row, 0, t.data(), off, dl);
+                        return loss.getAsDouble();
+                    }, () -> { }, dl);
                 }
                 continue;
             }
