@@ -22,7 +22,9 @@ import java.util.Set;
  * of B's accuracy or B's lead is within one standard error of the paired difference
  * ({@link #withinOneStandardError}). Among the ties, in this order: a rule that adapts (records
  * leave at different exits) before one identical to a fixed depth, so fixed truncation wins only
- * when it beats every adaptive rule outright; a rule that both saves at least
+ * when it beats every adaptive rule outright; a rule whose hard records are at least
+ * {@link #REVIEW_ENRICHMENT} times as often wrong as the rest ({@link Row#hardEnriched}), so the
+ * review queue holds the records the model is least sure of; a rule that both saves at least
  * {@link #MIN_FLOPS_SAVED} of the FLOPs and is at least as accurate as fixed truncation at
  * ceil(its mean exits) ({@link Row#matchesTruncation}); then one that saves that much; then one
  * that matches truncation; the fewest mean exits; the higher accuracy. (Each criterion only
@@ -48,9 +50,17 @@ public final class ExitSweep {
      * @param fixedDepth   every record left at the same exit: the rule is a fixed truncation on this data
      * @param truncationAccuracy accuracy of sending every record out at exit ceil(meanBlocks) − 1 instead:
      *                     fixed truncation at the depth the rule pays for on average (rounded up)
+     * @param hardEnriched the review queue means something: there are hard records and their error
+     *                     rate is at least {@link #REVIEW_ENRICHMENT} times that of the other records
      */
     public record Row(ExitRule rule, double accuracy, double meanBlocks, double hardFraction, double flopsSaved,
-                      boolean fixedDepth, double truncationAccuracy) {
+                      boolean fixedDepth, double truncationAccuracy, boolean hardEnriched) {
+
+        /** A row without a verdict on the review queue (tests, and rows built by hand). */
+        public Row(ExitRule rule, double accuracy, double meanBlocks, double hardFraction, double flopsSaved,
+                   boolean fixedDepth, double truncationAccuracy) {
+            this(rule, accuracy, meanBlocks, hardFraction, flopsSaved, fixedDepth, truncationAccuracy, false);
+        }
 
         /** At least as accurate as fixed truncation at ceil(mean blocks). */
         public boolean matchesTruncation() {
@@ -64,6 +74,12 @@ public final class ExitSweep {
     public static final double DEFAULT_HARD_BUDGET = 0.03;
     /** Hard fractions within this share of the budget (at least half a record) count as on budget. */
     public static final double BUDGET_SLACK = 0.25;
+    /**
+     * How much more error-prone the hard records must be than the rest for the review queue to be
+     * worth a reviewer's time (a rule whose hard records are as often right as the others only
+     * routes records whose entropy kept falling, not the ones the model is unsure of).
+     */
+    public static final double REVIEW_ENRICHMENT = 3.0;
     /** FLOPs saved that calibration insists on when a tying rule reaches it. */
     public static final double MIN_FLOPS_SAVED = 0.5;
     /** Confidence floors swept for every rule (besides none and the budget's floor). */
@@ -81,18 +97,22 @@ public final class ExitSweep {
         if (n == 0) {
             return new Row(rule, 0, 0, 0, 0, true, 0);
         }
-        long correct = 0, exitsRun = 0, hard = 0;
+        long correct = 0, exitsRun = 0, hard = 0, hardWrong = 0;
         double used = 0, full = 0;
         int firstExit = -1;
         boolean fixed = true;
         for (int r = 0; r < n; r++) {
             int firing = out.firstFiring(rule, r);
             int exit = Math.min(firing, exits - 1);
-            if (out.labels()[r][exit] == out.gold()[r]) {
+            boolean right = out.labels()[r][exit] == out.gold()[r];
+            if (right) {
                 correct++;
             }
             exitsRun += exit + 1;
-            hard += firing == exits ? 1 : 0;
+            if (firing == exits) {
+                hard++;
+                hardWrong += right ? 0 : 1;
+            }
             used += cost.cost(r, exit);
             full += cost.cost(r, exits - 1);
             if (firstExit < 0) {
@@ -102,8 +122,11 @@ public final class ExitSweep {
         }
         double meanExits = (double) exitsRun / n;
         int truncation = Math.max(0, Math.min(exits - 1, (int) Math.ceil(meanExits - 1e-9) - 1));
+        long easyWrong = (n - correct) - hardWrong, easy = n - hard;
+        boolean enriched = hard > 0 && hardWrong > 0
+                && (double) hardWrong / hard >= REVIEW_ENRICHMENT * (easy == 0 ? 0 : (double) easyWrong / easy);
         return new Row(rule, (double) correct / n, meanExits, (double) hard / n,
-                full == 0 ? 0 : 1 - used / full, fixed, exitAccuracy(out, truncation));
+                full == 0 ? 0 : 1 - used / full, fixed, exitAccuracy(out, truncation), enriched);
     }
 
     /** Accuracy if every record answered at exit {@code exit}. */
@@ -276,6 +299,7 @@ public final class ExitSweep {
         }
         // Lexicographic: a criterion only decides between ties that differ in it.
         Comparator<Row> preference = Comparator.<Row, Boolean>comparing(Row::fixedDepth)     // adaptive first
+                .thenComparing(r -> !r.hardEnriched())                                     // a review queue worth reading
                 .thenComparing(r -> !(savesEnough(r) && r.matchesTruncation()))
                 .thenComparing(r -> !savesEnough(r))
                 .thenComparing(r -> !r.matchesTruncation())

@@ -219,4 +219,33 @@ class ExitSweepTest {
         assertThat(ExitSweep.nearBudget(none, 0.0, 1000)).isTrue();
         assertThat(ExitSweep.nearBudget(r, 0.0, 1000)).isFalse();
     }
+
+    /**
+     * 100 records, 2 exits, all answered right at exit 0 except records 0-4 (wrong everywhere).
+     * Two floors on the same base rule put 5 records in review: the unsure wrong ones (their
+     * confidence is low) or sure right ones whose entropy stays high. Same accuracy, same cost:
+     * calibration must pick the rule whose review queue holds the errors.
+     */
+    @Test
+    void amongTiesTheReviewQueueHoldsTheRecordsMostLikelyWrong() {
+        int n = 100;
+        float[][] h = new float[n][], conf = new float[n][];
+        int[][] lab = new int[n][];
+        int[] g = new int[n];
+        for (int r = 0; r < n; r++) {
+            boolean wrong = r < 5, highEntropyButRight = r >= 5 && r < 10;
+            h[r] = highEntropyButRight ? new float[] {0.9f, 0.9f} : new float[] {0.1f, 0.1f};
+            conf[r] = wrong ? new float[] {0.55f, 0.55f} : new float[] {0.99f, 0.99f};
+            lab[r] = wrong ? new int[] {1, 1} : new int[] {0, 0};
+        }
+        ExitOutputs out = outputs(h, lab, g, conf);
+        ExitSweep.Row byConfidence = ExitSweep.evaluate(ExitRule.absoluteEntropy(1.01f).withFloor(0.6f), out);
+        ExitSweep.Row byEntropy = ExitSweep.evaluate(ExitRule.absoluteEntropy(0.5f), out);
+        assertThat(byConfidence.hardFraction()).isEqualTo(byEntropy.hardFraction()).isEqualTo(0.05);
+        assertThat(byConfidence.accuracy()).isEqualTo(byEntropy.accuracy()).isEqualTo(0.95);
+        assertThat(byConfidence.hardEnriched()).isTrue();
+        assertThat(byEntropy.hardEnriched()).as("its hard records are all right").isFalse();
+        ExitSweep.Row chosen = ExitSweep.calibrate(List.of(byEntropy, byConfidence), out, 0.05, 0.005);
+        assertThat(chosen.rule()).isEqualTo(byConfidence.rule());
+    }
 }
