@@ -18,7 +18,8 @@ import java.util.Set;
  * reduction, absolute entropy, patience) over its thresholds, each without a confidence floor, with
  * a grid of floors, and with the floor that sends about {@code budget} of the records to review
  * ({@link #budgetFloor}). Among the rules whose hard fraction is near the budget
- * ({@link #nearBudget}), B is the most accurate; R ties with B when it is within {@code tolerance}
+ * ({@link #nearBudget}) — and, where any of those routes mostly errors to review
+ * ({@link Row#hardEnriched}), among those only — B is the most accurate; R ties with B when it is within {@code tolerance}
  * of B's accuracy or B's lead is within one standard error of the paired difference
  * ({@link #withinOneStandardError}). Among the ties, in this order: a rule that adapts (records
  * leave at different exits) before one identical to a fixed depth, so fixed truncation wins only
@@ -281,6 +282,11 @@ public final class ExitSweep {
                     eligible.add(r);
                 }
             }
+        }
+        // The review queue is what the budget is for: where some rule on budget routes mostly the
+        // records the model gets wrong, only such rules compete.
+        if (eligible.stream().anyMatch(Row::hardEnriched)) {
+            eligible.removeIf(r -> !r.hardEnriched());
         }
         Row best = null;
         for (Row r : eligible) {
