@@ -52,6 +52,16 @@ public final class Network {
      * {@code rng != null}.
      */
     public float forward(int[] ids, int n, int label, float[] exitWeights, float dropoutRate, Rng rng) {
+        return forward(ids, n, label, exitWeights, dropoutRate, rng, null, 0f, 1f);
+    }
+
+    /**
+     * As {@link #forward(int[], int, int, float[], float, Rng)} with a distillation term at every
+     * exit: each exit's loss is {@code (1−λ)·CE + λ·T²·KL(teacher ‖ softmax(logits/T))}
+     * ({@link ExitHead}); {@code teacher} = the teacher's probabilities at temperature T, or null.
+     */
+    public float forward(int[] ids, int n, int label, float[] exitWeights, float dropoutRate, Rng rng,
+                         float[] teacher, float lambda, float temperature) {
         if (n < 1) {
             throw new IllegalArgumentException("a record needs at least one token");
         }
@@ -63,7 +73,7 @@ public final class Network {
         float loss = 0f;
         for (int b = 0; b < blocks.length; b++) {
             blocks[b].forward(x, n, dropoutRate, rng, xs[b]);
-            exitLoss[b] = exits[b].forward(xs[b], n, label);
+            exitLoss[b] = exits[b].forward(xs[b], n, label, teacher, lambda, temperature);
             if (label >= 0 && exitWeights != null) {
                 loss += exitWeights[b] * exitLoss[b];
             }
@@ -77,12 +87,12 @@ public final class Network {
         return exits[block].probs;
     }
 
-    /** Cross-entropy of exit {@code block} from the last forward. */
+    /** Loss of exit {@code block} from the last forward (cross-entropy, or with the distillation term). */
     public float exitLoss(int block) {
         return exitLoss[block];
     }
 
-    /** Accumulates d(Σ_b weights[b]·CE_b)/dθ of the last forward into {@code grad}. */
+    /** Accumulates d(Σ_b weights[b]·L_b)/dθ of the last forward (L_b its exit loss) into {@code grad}. */
     public void backward(int label, float[] exitWeights, ModelParams grad) {
         int td = n * config.dim();
         float[] dx2 = gradA, dx = gradB;

@@ -12,6 +12,9 @@ import dev.beex.model.nn.Initializer;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
+import dev.beex.model.teacher.EmbeddingInit;
+import dev.beex.model.teacher.Teacher;
+import dev.beex.model.teacher.TeacherHead;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Binarization-aware training (BAT) of a BEExformer.
@@ -40,6 +44,25 @@ import java.util.concurrent.Future;
  * calibrated on dev ({@link ExitSweep#calibrate}).
  */
 public final class Trainer {
+    private final Teacher teacher;
+    private final Consumer<String> log;
+
+    public Trainer() {
+        this(null, m -> { });
+    }
+
+    private Trainer(Teacher teacher, Consumer<String> log) {
+        this.teacher = teacher;
+        this.log = log;
+    }
+
+    /**
+     * A trainer that uses pretrained knowledge from {@code teacher} (embedding initialization
+     * and/or distillation, see {@link Teacher}); {@code log} receives one line per thing done.
+     */
+    public Trainer withTeacher(Teacher teacher, Consumer<String> log) {
+        return new Trainer(teacher, log);
+    }
 
     /** Token ids and gold label indices of a split. */
     private record Encoded(int[][] ids, int[] gold) {
@@ -95,6 +118,13 @@ public final class Trainer {
                 tokenizer.vocabSize(), labels.size(), o.precision());
         ModelParams params = new ModelParams(config);
         Initializer.init(params, o.seed());
+        float[][] soft = null;
+        if (teacher != null) {
+            soft = applyTeacher(params, tokenizer, trainSet, labels.size());
+        }
+        final float[][] teacherProbs = soft;
+        final float lambda = teacher == null ? 0f : teacher.lambda();
+        final float temperature = teacher == null ? 1f : teacher.temperature();
         ModelParams best = new ModelParams(config);
         best.copyFrom(params);
         PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
@@ -151,7 +181,8 @@ public final class Trainer {
                                     len = dropTokens(ids, o.tokenDropout(), rng, w.kept);
                                     ids = w.kept;
                                 }
-                                w.loss += w.network.forward(ids, len, trainSet.gold[r], exitWeights, o.dropout(), rng);
+                                w.loss += w.network.forward(ids, len, trainSet.gold[r], exitWeights, o.dropout(), rng,
+                                        teacherProbs == null ? null : teacherProbs[r], lambda, temperature);
                                 w.network.backward(trainSet.gold[r], scaled, w.grad);
                             }
                             w.network.finishGradients(w.grad);
@@ -200,6 +231,40 @@ public final class Trainer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Embedding initialization and/or the distillation targets: returns the teacher's
+     * probabilities at temperature T for every training record, or null without distillation.
+     */
+    private float[][] applyTeacher(ModelParams params, Tokenizer tokenizer, Encoded trainSet, int classes) {
+        if (teacher.init()) {
+            EmbeddingInit.Report r = EmbeddingInit.apply(params, tokenizer, teacher.outputs().terms());
+            log.accept(String.format(java.util.Locale.ROOT,
+                    "teacher %s: %d of %d token embedding rows initialized from its term vectors (PCA to d=%d keeps %.1f%% of their variance)",
+                    teacher.outputs().teacherId(), r.rowsSet(), r.vocabulary(), params.config.dim(), 100 * r.explainedVariance()));
+        }
+        if (!teacher.distill()) {
+            return null;
+        }
+        float[][] x = teacher.outputs().records();
+        if (x.length != trainSet.gold.length) {
+            throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
+                    + trainSet.gold.length + ": it was computed for another file");
+        }
+        float[][] logits = TeacherHead.crossFittedLogits(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, Teacher.FOLDS);
+        float[][] probs = new float[x.length][classes];
+        int correct = 0;
+        for (int r = 0; r < x.length; r++) {
+            TeacherHead.softmax(logits[r], teacher.temperature(), probs[r]);
+            if (Entropy.argmax(probs[r], classes) == trainSet.gold[r]) {
+                correct++;
+            }
+        }
+        log.accept(String.format(java.util.Locale.ROOT,
+                "teacher %s: head on its sentence embeddings, %d-fold cross-fitted accuracy on the training split %.4f; distillation λ=%.2f T=%.1f",
+                teacher.outputs().teacherId(), Teacher.FOLDS, (double) correct / x.length, teacher.lambda(), teacher.temperature()));
+        return probs;
     }
 
     /**
