@@ -191,13 +191,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserException("--teacher-use: '" + teacherUse + "' is not init, distill or both");
         }
         TeacherCache.Outputs outputs;
+        TeacherCache.Outputs devOutputs = null;
         try {
             outputs = TeacherCache.read(TeacherCache.find(teacherCache, train));
+            Path devCache = teacherCache.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
+            if (Files.isRegularFile(devCache)) {
+                devOutputs = TeacherCache.read(devCache);   // optional: the head's own dev accuracy is reported
+            }
         } catch (IOException e) {
             throw new UserException("--teacher-cache: " + e.getMessage());
         }
         try {
-            return new Teacher(outputs, init, distill, distillWeight, distillTemperature);
+            return new Teacher(outputs, init, distill, distillWeight, distillTemperature, devOutputs);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }

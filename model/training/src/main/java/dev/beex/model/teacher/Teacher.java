@@ -11,8 +11,11 @@ package dev.beex.model.teacher;
  *                    {@link TeacherHead} fit (cross-fitted) on the record embeddings
  * @param lambda      weight λ of the distillation term, in [0, 1]
  * @param temperature T &gt; 0 of the distillation term
+ * @param devOutputs  the same teacher's outputs over the dev file, or null: only to report how
+ *                    accurate the teacher head alone is on dev
  */
-public record Teacher(TeacherCache.Outputs outputs, boolean init, boolean distill, float lambda, float temperature) {
+public record Teacher(TeacherCache.Outputs outputs, boolean init, boolean distill, float lambda, float temperature,
+                      TeacherCache.Outputs devOutputs) {
     public static final float DEFAULT_LAMBDA = 0.5f;
     public static final float DEFAULT_TEMPERATURE = 2f;
     /** Folds of the cross-fitted teacher head. */

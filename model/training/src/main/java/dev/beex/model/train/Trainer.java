@@ -14,6 +14,7 @@ import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
 import dev.beex.model.teacher.EmbeddingInit;
 import dev.beex.model.teacher.Teacher;
+import dev.beex.model.teacher.TeacherCache;
 import dev.beex.model.teacher.TeacherHead;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ public final class Trainer {
         Initializer.init(params, o.seed());
         float[][] soft = null;
         if (teacher != null) {
-            soft = applyTeacher(params, tokenizer, trainSet, labels.size());
+            soft = applyTeacher(params, tokenizer, trainSet, devSet, labels.size());
         }
         final float[][] teacherProbs = soft;
         final float lambda = teacher == null ? 0f : teacher.lambda();
@@ -237,20 +238,32 @@ public final class Trainer {
      * Embedding initialization and/or the distillation targets: returns the teacher's
      * probabilities at temperature T for every training record, or null without distillation.
      */
-    private float[][] applyTeacher(ModelParams params, Tokenizer tokenizer, Encoded trainSet, int classes) {
+    private float[][] applyTeacher(ModelParams params, Tokenizer tokenizer, Encoded trainSet, Encoded devSet, int classes) {
         if (teacher.init()) {
             EmbeddingInit.Report r = EmbeddingInit.apply(params, tokenizer, teacher.outputs().terms());
             log.accept(String.format(java.util.Locale.ROOT,
                     "teacher %s: %d of %d token embedding rows initialized from its term vectors (PCA to d=%d keeps %.1f%% of their variance)",
                     teacher.outputs().teacherId(), r.rowsSet(), r.vocabulary(), params.config.dim(), 100 * r.explainedVariance()));
         }
-        if (!teacher.distill()) {
-            return null;
-        }
         float[][] x = teacher.outputs().records();
         if (x.length != trainSet.gold.length) {
             throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
                     + trainSet.gold.length + ": it was computed for another file");
+        }
+        TeacherCache.Outputs dev = teacher.devOutputs();
+        if (dev != null && dev.records().length == devSet.gold.length) {
+            TeacherHead head = TeacherHead.fit(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, null);
+            int right = 0;
+            for (int r = 0; r < devSet.gold.length; r++) {
+                if (head.predict(dev.records()[r]) == devSet.gold[r]) {
+                    right++;
+                }
+            }
+            log.accept(String.format(java.util.Locale.ROOT, "teacher %s: its head alone (fit on the training split) reaches dev accuracy %.4f",
+                    teacher.outputs().teacherId(), (double) right / devSet.gold.length));
+        }
+        if (!teacher.distill()) {
+            return null;
         }
         float[][] logits = TeacherHead.crossFittedLogits(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, Teacher.FOLDS);
         float[][] probs = new float[x.length][classes];

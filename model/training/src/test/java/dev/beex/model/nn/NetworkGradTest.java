@@ -21,7 +21,22 @@ class NetworkGradTest {
         check(Precision.FLOAT);
     }
 
+    /** The distillation term (1−λ)·CE + λ·T²·KL(q ‖ softmax(z/T)) at every exit, through the whole network. */
+    @Test
+    void binarizedNetworkWithDistillation() {
+        check(Precision.BINARY, new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
+    }
+
+    @Test
+    void floatNetworkWithDistillationAtTemperatureOne() {
+        check(Precision.FLOAT, new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+    }
+
     private void check(Precision precision) {
+        check(precision, null, 0f, 1f);
+    }
+
+    private void check(Precision precision, float[] teacher, float lambda, float temperature) {
         ModelConfig c = new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
         ModelParams p = new ModelParams(c);
         Initializer.init(p, 3);
@@ -42,10 +57,10 @@ class NetworkGradTest {
         for (Tensor t : grad.tensors()) {
             java.util.Arrays.fill(t.data(), 0f);
         }
-        net.forward(ids, n, label, weights, dropout, new Rng(9));
+        net.forward(ids, n, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
         net.backward(label, weights, grad);
         net.finishGradients(grad);
-        DoubleSupplier loss = () -> net.forward(ids, n, label, weights, dropout, new Rng(9));
+        DoubleSupplier loss = () -> net.forward(ids, n, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
         List<Tensor> params = p.tensors(), grads = grad.tensors();
         // from the exits back to the embedding: a wrong layer fails before what depends on it
         for (int i = params.size() - 1; i >= 0; i--) {
