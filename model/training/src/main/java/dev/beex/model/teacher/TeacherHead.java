@@ -7,7 +7,11 @@ package dev.beex.model.teacher;
  * {@code sqrt(dim)} so that a unit-length embedding has entries of order 1.
  */
 public final class TeacherHead {
-    public static final float DEFAULT_L2 = 1e-3f;
+    /**
+     * L2 strength, chosen on the sentences dev split with the quantized MiniLM teacher (head fit on
+     * train, dev accuracy): 1e-4 0.841, 1e-3 0.853, 1e-2 0.883, 0.1 0.893, 0.3 0.899, 1 0.890.
+     */
+    public static final float DEFAULT_L2 = 0.3f;
     static final int ITERATIONS = 300;
     private static final float STEP = 0.05f;
 
