@@ -47,7 +47,7 @@ public final class SentenceEncoder {
 
     /**
      * Embeddings of {@code texts}, one unit-length {@value #DIM}-vector each; a text without any
-     * non-blank character gets the zero vector.
+     * non-blank character (or one the model's tokenizer reduces to no word piece) gets the zero vector.
      */
     public float[][] embed(List<String> texts) {
         float[][] out = new float[texts.size()][];
@@ -62,11 +62,26 @@ public final class SentenceEncoder {
             segments.add(TextSegment.from(t.length() > maxChars ? t.substring(0, maxChars) : t));
             at.add(i);
         }
-        if (!segments.isEmpty()) {
-            List<Embedding> e = model.embedAll(segments).content();
-            for (int k = 0; k < e.size(); k++) {
-                out[at.get(k)] = e.get(k).vector();
+        if (segments.isEmpty()) {
+            return out;
+        }
+        List<Embedding> e;
+        try {
+            e = model.embedAll(segments).content();
+        } catch (RuntimeException batchFailed) {
+            // a text the model's tokenizer reduces to nothing (e.g. only control or zero-width
+            // characters) fails the whole batch: embed one by one, such a text gets the zero vector
+            for (int k = 0; k < segments.size(); k++) {
+                try {
+                    out[at.get(k)] = model.embed(segments.get(k)).content().vector();
+                } catch (RuntimeException one) {
+                    out[at.get(k)] = new float[DIM];
+                }
             }
+            return out;
+        }
+        for (int k = 0; k < e.size(); k++) {
+            out[at.get(k)] = e.get(k).vector();
         }
         return out;
     }

@@ -16,12 +16,15 @@ class TeacherMainTest {
     @Test
     void embedsShortTextsAsUnitVectorsThatKeepMeaning() {
         SentenceEncoder e = new SentenceEncoder(SentenceEncoder.MINILM_Q, 1000);
-        float[][] v = e.embed(List.of("the film was wonderful", "a truly great movie", "my printer is out of toner", "  "));
+        float[][] v = e.embed(List.of("the film was wonderful", "a truly great movie", "my printer is out of toner", "  ",
+                "\u200b\u0001"));
         assertThat(v[0]).hasSize(SentenceEncoder.DIM);
         assertThat(norm(v[0])).isCloseTo(1.0, within(1e-3));
         assertThat(dot(v[0], v[1])).as("two sentences about a good film are closer than film vs printer")
                 .isGreaterThan(dot(v[0], v[2]) + 0.2);
         assertThat(norm(v[3])).as("a blank text gets the zero vector").isEqualTo(0.0);
+        assertThat(norm(v[4])).as("so does one of only zero-width and control characters").isEqualTo(0.0);
+        assertThat(norm(v[1])).as("the rest of a batch with such a text is embedded").isCloseTo(1.0, within(1e-3));
         assertThat(e.id()).isEqualTo("all-minilm-l6-v2-q-c1000");
     }
 
