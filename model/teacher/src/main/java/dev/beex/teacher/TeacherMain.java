@@ -48,6 +48,9 @@ public final class TeacherMain implements Callable<Integer> {
     @Option(names = {"--min-count"}, description = "Tokenizer minimum count (as beex train --min-count). Default: ${DEFAULT-VALUE}.")
     int minCount = TokenizerOptions.DEFAULT_MIN_COUNT;
 
+    @Option(names = "--words-only", description = "Skip the per-record embeddings (the slow part on long texts): the cache then serves 'beex train --teacher-use init' only.")
+    boolean wordsOnly;
+
     public static void main(String[] args) {
         String[] rest = args.length > 0 && args[0].equals("teacher") ? Arrays.copyOfRange(args, 1, args.length) : args;
         CommandLine cl = new CommandLine(new TeacherMain());
@@ -85,7 +88,7 @@ public final class TeacherMain implements Callable<Integer> {
             texts.add(r.text());
         }
         long start = System.nanoTime();
-        float[][] embeddings = embedAll(encoder, texts, "records");
+        float[][] embeddings = wordsOnly ? new float[0][] : embedAll(encoder, texts, "records");
         double recordSeconds = (System.nanoTime() - start) / 1e9;
 
         Tokenizer tokenizer = Tokenizer.build(texts, new TokenizerOptions(TokenizerOptions.DEFAULT_MAX_TOKENS, vocab, minCount));
@@ -103,7 +106,7 @@ public final class TeacherMain implements Callable<Integer> {
         }
         Path written = TeacherCache.write(out, new TeacherCache.Outputs(encoder.id(), sha, SentenceEncoder.DIM, embeddings, byTerm));
         System.out.printf(Locale.ROOT, "teacher %s: %d records in %.1f s (%.1f/s), %d vocabulary words in %.1f s; wrote %s (%,d bytes)%n",
-                encoder.id(), texts.size(), recordSeconds, texts.size() / Math.max(1e-9, recordSeconds), terms.size(),
+                encoder.id(), embeddings.length, recordSeconds, embeddings.length / Math.max(1e-9, recordSeconds), terms.size(),
                 termSeconds, written, Files.size(written));
         return 0;
     }

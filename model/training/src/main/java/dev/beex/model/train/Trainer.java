@@ -246,9 +246,13 @@ public final class Trainer {
                     teacher.outputs().teacherId(), r.rowsSet(), r.vocabulary(), params.config.dim(), 100 * r.explainedVariance()));
         }
         float[][] x = teacher.outputs().records();
+        if (x.length == 0 && !teacher.distill()) {
+            return null;   // a words-only cache: initialization only
+        }
         if (x.length != trainSet.gold.length) {
             throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
-                    + trainSet.gold.length + ": it was computed for another file");
+                    + trainSet.gold.length + (x.length == 0 ? ": it was written with --words-only, which serves --teacher-use init only"
+                    : ": it was computed for another file"));
         }
         TeacherCache.Outputs dev = teacher.devOutputs();
         if (dev != null && dev.records().length == devSet.gold.length) {
