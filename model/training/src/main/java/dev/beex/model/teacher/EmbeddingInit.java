@@ -9,14 +9,18 @@ import java.util.Map;
 /**
  * Model2vec-style initialization of the token embedding table: each learned term's row becomes
  * the teacher's embedding of that term alone, reduced to the model width d by PCA over the
- * vocabulary's teacher vectors, scaled so that the table's mean |E| equals {@link #TARGET_MEAN_ABS}
- * (that of the default uniform ±0.1 start, so α and the Adam step size relate as before).
+ * vocabulary's teacher vectors, scaled so that the table's mean |E| equals {@link #TARGET_MEAN_ABS}.
  * In binary precision the row is then used as {@code α_r·sign(E_r)}: the signs of the principal
  * coordinates keep the teacher's neighbourhoods (similar words share most signs). Rows the cache
  * has no vector for ([UNK], [NUM], character buckets, unseen terms) keep their random start.
  */
 public final class EmbeddingInit {
-    public static final float TARGET_MEAN_ABS = 0.05f;
+    /**
+     * Mean |E| of the initialized rows: six times that of the random start (uniform ±0.1), so the
+     * latent values sit farther from zero and Adam's steps flip the teacher's signs later. Chosen on
+     * the sentences dev split (3 seeds, with distillation): 0.05 gave 0.819, 0.3 gave 0.836.
+     */
+    public static final float TARGET_MEAN_ABS = 0.3f;
 
     private EmbeddingInit() {
     }
