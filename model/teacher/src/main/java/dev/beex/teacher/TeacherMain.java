@@ -78,10 +78,10 @@ public final class TeacherMain implements Callable<Integer> {
         }
         String sha = TeacherCache.sha256(data);
         Path target = out.resolve(TeacherCache.fileName(sha, encoder.id()));
-        if (Files.exists(target)) {
+        if (Files.exists(target) && (wordsOnly || TeacherCache.read(target).records().length > 0)) {
             System.out.println("cached: " + target + " (teacher " + encoder.id() + ", " + data.getFileName() + ")");
             return 0;
-        }
+        }   // (a --words-only cache is recomputed when the records are asked for)
         List<LabeledText> records = DatasetReader.read(data);
         List<String> texts = new ArrayList<>(records.size());
         for (LabeledText r : records) {

@@ -36,10 +36,16 @@ class TeacherMainTest {
                 {"id":"3","text":"good acting, bad plot","label":"neg"}
                 """);
         Path out = dir.resolve("cache");
+        TeacherMain words = new TeacherMain();
+        words.data = data;
+        words.out = out;
+        words.wordsOnly = true;
+        assertThat(words.call()).isZero();
+        assertThat(TeacherCache.read(TeacherCache.find(out, data)).records()).isEmpty();
         TeacherMain cmd = new TeacherMain();
         cmd.data = data;
         cmd.out = out;
-        assertThat(cmd.call()).isZero();
+        assertThat(cmd.call()).isZero();   // a words-only cache does not count as cached when records are asked for
         Path file = TeacherCache.find(out, data);
         long written = Files.getLastModifiedTime(file).toMillis();
         TeacherCache.Outputs o = TeacherCache.read(file);
