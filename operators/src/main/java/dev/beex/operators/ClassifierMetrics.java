@@ -9,11 +9,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * Metrics of {@link ClassifyFunction}, all under the operator's group {@code beex}:
- * counters {@code recordsIn}, {@code predictionsOut}, {@code hardExamples}, {@code deadLetters},
- * {@code modelsAccepted}, {@code modelsRejected}, {@code modelsRolledBack}, one counter
+ * counters {@code recordsIn}, {@code predictionsOut}, {@code hardExamples}, {@code deadLetters}, one counter
  * {@code beex.exitBlock.<n>.predictions} per exit block (registered when first used); gauges
  * {@code hardRate} (hard / predictions), {@code activeModelVersion}, {@code heldRecords};
- * histogram {@code scoringMicros} (engine time per record, last 1024 records).
+ * histogram {@code scoringMicros} (engine time per record, last 1024 records). Model decisions are
+ * counted where they are made ({@link ModelControlFunction}).
  */
 final class ClassifierMetrics {
 
@@ -24,9 +24,6 @@ final class ClassifierMetrics {
     final Counter predictionsOut;
     final Counter hardExamples;
     final Counter deadLetters;
-    final Counter modelsAccepted;
-    final Counter modelsRejected;
-    final Counter modelsRolledBack;
     final Histogram scoringMicros;
     private Counter[] exitBlocks = new Counter[0];
 
@@ -36,9 +33,6 @@ final class ClassifierMetrics {
         predictionsOut = group.counter("predictionsOut");
         hardExamples = group.counter("hardExamples");
         deadLetters = group.counter("deadLetters");
-        modelsAccepted = group.counter("modelsAccepted");
-        modelsRejected = group.counter("modelsRejected");
-        modelsRolledBack = group.counter("modelsRolledBack");
         scoringMicros = group.histogram("scoringMicros", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         group.gauge("hardRate", (Gauge<Double>) () -> {
             long n = predictionsOut.getCount();

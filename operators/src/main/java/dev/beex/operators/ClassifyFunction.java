@@ -3,26 +3,21 @@ package dev.beex.operators;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
-import dev.beex.model.engine.Prediction;
+import dev.beex.model.engine.ScoreResult;
 import dev.beex.model.exit.ExitRule;
-import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
-import dev.beex.schemas.ModelEvent;
-import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelRegistry;
-import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.StoredModel;
 import dev.beex.schemas.TextRecord;
-import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -34,42 +29,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores text records with the active BEExformer and applies model updates from the broadcast
- * control stream.
+ * Scores text records with the active BEExformer; the broadcast side receives the control path's
+ * decisions ({@link ModelControlFunction}) and only switches engines.
  *
- * <p><b>State.</b> Broadcast state ({@link ModelStateDescriptors#MODELS}) holds the retained model
- * versions (artifact bytes + metadata) and the active version; {@link ModelControl} defines how a
- * control message changes it. Each subtask keeps one decoded {@link InferenceEngine} for the active
- * version and rebuilds it lazily whenever the active version in state differs from the engine's
- * (after a restore, a deploy or a rollback), so a restore needs no new control message.
+ * <p><b>State.</b> Broadcast state ({@link ModelStateDescriptors#MODELS}) holds the latest decided
+ * {@link ModelRegistry}: the retained model versions (artifact bytes + metadata), the active version
+ * and how far the control topic has been applied. Models were validated once, on the control path;
+ * each subtask keeps one decoded {@link InferenceEngine} for the active version and rebuilds it
+ * when the active version in state differs from the engine's (after a restore, a deploy or a rollback).
  *
- * <p><b>Before the first model.</b> Records are held in operator list state (checkpointed), up to
- * {@link ClassifyOptions#holdBufferLimit()}; beyond it they go to {@link OutputTags#DEAD_LETTERS}
- * with reason {@code HOLD_BUFFER_FULL}. Held records are scored in arrival order as soon as a model
- * is active, before any later record.
+ * <p><b>Bootstrap.</b> At every (re)start the subtask asks {@link ControlBootstrap} for the control
+ * topic's end offsets and scores nothing until the registry has been applied up to them: a start
+ * serves the latest decision, never a superseded or rolled-back model on its way there.
+ *
+ * <p><b>Holding.</b> Until then, and while no model is active, records are held in operator list
+ * state (checkpointed), up to {@link ClassifyOptions#holdBufferLimit()}; beyond it they go to
+ * {@link OutputTags#DEAD_LETTERS} with reason {@code HOLD_BUFFER_FULL}. Held records are scored in
+ * arrival order before any later record.
  *
  * <p><b>Outputs.</b> One {@link PredictionRecord} per record, naming the model version; records
- * that reached the last block also go to {@link OutputTags#HARD_EXAMPLES}. Model events
- * ({@link OutputTags#MODEL_EVENTS}) are emitted by subtask 0 only: every subtask makes the same
- * decision on the same message, so one copy is the whole story (events carry the subtask index).
+ * that reached the last block also go to {@link OutputTags#HARD_EXAMPLES}, their text cut to the
+ * dead-letter bound. Model events come from the control path, not from here.
  */
-public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord, ModelUpdate, PredictionRecord>
+public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord, ModelRegistry, PredictionRecord>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ClassifyFunction.class);
 
-    /** The subtask that emits model events. */
-    static final int EVENT_SUBTASK = 0;
+    static final ListStateDescriptor<TextRecord> HOLD_STATE =
+            new ListStateDescriptor<>("beex-hold-buffer", new AvroTypeInfo<>(TextRecord.class));
 
     private final ClassifyOptions options;
+    private final ControlBootstrap bootstrap;
+    private final RecordLimits limits;
 
-    private transient ModelControl control;
     private transient ClassifierMetrics metrics;
     private transient AvroSingleObjectSerializationSchema<TextRecord> textEncoder;
     private transient int subtask;
 
+    // Control offsets to reach before serving; null once reached.
+    private transient Map<Integer, Long> bootstrapTarget;
+    private transient long lastControlProgressNanos;
+
     // The decoded model of this subtask; engineVersion 0 = none.
     private transient InferenceEngine engine;
+    private transient ScoreResult engineResult;
     private transient long engineVersion;
     private transient String engineModelName;
     private transient List<String> engineLabels;
@@ -84,13 +88,18 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     public ClassifyFunction(ClassifyOptions options) {
+        this(options, ControlBootstrap.NONE, RecordLimits.defaults());
+    }
+
+    public ClassifyFunction(ClassifyOptions options, ControlBootstrap bootstrap, RecordLimits limits) {
         this.options = options == null ? ClassifyOptions.defaults() : options;
+        this.bootstrap = bootstrap == null ? ControlBootstrap.NONE : bootstrap;
+        this.limits = limits == null ? RecordLimits.defaults() : limits;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        holdState = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("beex-hold-buffer", new AvroTypeInfo<>(TextRecord.class)));
+        holdState = context.getOperatorStateStore().getListState(HOLD_STATE);
         held = new ArrayList<>();
         if (context.isRestored()) {
             for (TextRecord r : holdState.get()) {
@@ -106,8 +115,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        control = new ModelControl(options);
+    public void open(OpenContext openContext) throws Exception {
         textEncoder = new AvroSingleObjectSerializationSchema<>(TextRecord.class);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         metrics = new ClassifierMetrics(getRuntimeContext().getMetricGroup(), () -> engineVersion,
@@ -115,18 +123,25 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         if (held == null) {
             held = new ArrayList<>(); // not checkpointed (no initializeState call)
         }
+        Map<Integer, Long> target = bootstrap.targetOffsets();
+        bootstrapTarget = target.isEmpty() ? null : target;
+        lastControlProgressNanos = System.nanoTime();
+        if (bootstrapTarget != null) {
+            LOG.info("Subtask {} scores nothing before the control topic is applied up to {}", subtask, target);
+        }
     }
 
     @Override
     public void processElement(TextRecord record, ReadOnlyContext ctx, Collector<PredictionRecord> out) throws Exception {
         metrics.recordsIn.inc();
-        ReadOnlyBroadcastState<String, ModelRegistry> state = ctx.getBroadcastState(ModelStateDescriptors.MODELS);
-        StoredModel active = ModelControl.active(state.get(ModelStateDescriptors.REGISTRY_KEY));
+        ModelRegistry registry = ctx.getBroadcastState(ModelStateDescriptors.MODELS).get(ModelStateDescriptors.REGISTRY_KEY);
+        StoredModel active = bootstrapTarget == null || bootstrapped(registry) || stalled()
+                ? ModelControl.active(registry) : null;
         if (active == null) {
-            hold(record, ctx);
+            hold(record, ctx::output);
             return;
         }
-        ensureEngine(active, null);
+        ensureEngine(active);
         if (!held.isEmpty()) {
             drainHeld(ctx::output, out);
         }
@@ -134,45 +149,45 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     @Override
-    public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<PredictionRecord> out) throws Exception {
-        BroadcastState<String, ModelRegistry> state = ctx.getBroadcastState(ModelStateDescriptors.MODELS);
-        ModelControl.Decision d = control.apply(state.get(ModelStateDescriptors.REGISTRY_KEY), update);
-        String rejection = d.reason();
-        if (d.changed()) {
-            // Build the engine before touching the state: if that fails, the message is rejected
-            // instead of leaving state and engine disagreeing (or failing the job on every replay).
-            try {
-                ensureEngine(d.model(), d.artifact());
-            } catch (RuntimeException e) {
-                LOG.error("Model {} v{} passed its checks but no engine could be built", update.getModelName(),
-                        d.model().getVersion(), e);
-                rejection = "engine could not be built: " + e.getMessage();
-            }
+    public void processBroadcastElement(ModelRegistry decision, Context ctx, Collector<PredictionRecord> out) throws Exception {
+        ctx.getBroadcastState(ModelStateDescriptors.MODELS).put(ModelStateDescriptors.REGISTRY_KEY, decision);
+        lastControlProgressNanos = System.nanoTime();
+        if (bootstrapTarget != null && !bootstrapped(decision)) {
+            return; // an intermediate decision of the replay: never serve it
         }
-        if (rejection != null) {
-            metrics.modelsRejected.inc();
-            LOG.warn("Rejected model update {} v{} ({}): {}", update.getModelName(), update.getVersion(),
-                    update.getAction(), rejection);
-            emit(ctx, event(ModelEventType.REJECTED, update.getModelName(), update.getVersion(), update.getSha256(),
-                    rejection, d.previousVersion(), d.previousVersion()));
+        StoredModel active = ModelControl.active(decision);
+        if (active == null) {
             return;
         }
-        state.put(ModelStateDescriptors.REGISTRY_KEY, d.registry());
-        StoredModel model = d.model();
-        if (d.type() == ModelEventType.ACCEPTED) {
-            metrics.modelsAccepted.inc();
-        } else {
-            metrics.modelsRolledBack.inc();
-        }
-        LOG.info("Model {} v{} active ({} from v{})", model.getModelName(), model.getVersion(), d.type(),
-                d.previousVersion());
-        emit(ctx, event(d.type(), model.getModelName(), model.getVersion(), model.getSha256(), null,
-                model.getVersion(), d.previousVersion()));
-        emit(ctx, event(ModelEventType.ACTIVE, model.getModelName(), model.getVersion(), model.getSha256(), null,
-                model.getVersion(), d.previousVersion()));
+        ensureEngine(active);
         if (!held.isEmpty()) {
             drainHeld(ctx::output, out);
         }
+    }
+
+    /** Whether {@code registry} has applied the control topic up to the bootstrap target (clears it then). */
+    private boolean bootstrapped(ModelRegistry registry) {
+        Map<String, Long> applied = registry == null ? null : registry.getControlOffsets();
+        for (Map.Entry<Integer, Long> t : bootstrapTarget.entrySet()) {
+            Long offset = applied == null ? null : applied.get(String.valueOf(t.getKey()));
+            if (offset == null || offset < t.getValue()) {
+                return false;
+            }
+        }
+        LOG.info("Subtask {} applied the control topic up to {}: serving", subtask, bootstrapTarget);
+        bootstrapTarget = null;
+        return true;
+    }
+
+    private boolean stalled() {
+        Duration timeout = bootstrap.stallTimeout();
+        if (timeout.isZero() || System.nanoTime() - lastControlProgressNanos < timeout.toNanos()) {
+            return false;
+        }
+        LOG.warn("Subtask {}: no control progress for {} while the control topic is not applied up to {};"
+                + " serving the latest decision received", subtask, timeout, bootstrapTarget);
+        bootstrapTarget = null;
+        return true;
     }
 
     /** The active model version this subtask's engine serves (0 = none yet). */
@@ -188,7 +203,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         return metrics;
     }
 
-    private void hold(TextRecord record, ReadOnlyContext ctx) {
+    private void hold(TextRecord record, SideSink side) {
         long bytes = DecodeFunction.utf8Length(record.getText());
         if (held.size() < options.holdBufferLimit() && heldBytes + bytes <= options.holdBufferMaxBytes()) {
             held.add(record);
@@ -196,25 +211,19 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         deadLetter(record, DeadLetterReason.HOLD_BUFFER_FULL, "no model and hold buffer full (limits "
-                + options.holdBufferLimit() + " records, " + options.holdBufferMaxBytes() + " bytes)", ctx::output);
+                + options.holdBufferLimit() + " records, " + options.holdBufferMaxBytes() + " bytes)", side);
     }
 
     private void deadLetter(TextRecord record, DeadLetterReason reason, String detail, SideSink sink) {
         metrics.deadLetters.inc();
-        ByteBuffer value;
+        byte[] value;
         try {
-            value = ByteBuffer.wrap(textEncoder.serialize(record));
+            value = textEncoder.serialize(record);
         } catch (RuntimeException e) {
             value = null; // the record itself is broken (e.g. a null text set by a custom upstream)
         }
-        sink.output(OutputTags.DEAD_LETTERS, DeadLetter.newBuilder()
-                .setReason(reason.name())
-                .setDetail(detail)
-                .setSource(record.getSource())
-                .setKey(null)
-                .setValue(value)
-                .setTime(Instant.now())
-                .build());
+        sink.output(OutputTags.DEAD_LETTERS, DeadLetters.of(reason, detail, record.getSource(), null, null, value,
+                limits.deadLetterValueBytes()));
     }
 
     private void drainHeld(SideSink side, Collector<PredictionRecord> out) {
@@ -233,9 +242,9 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
 
     private void score(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
         long start = System.nanoTime();
-        Prediction p;
+        ScoreResult r = engineResult;
         try {
-            p = engine.score(record.getText());
+            engine.score(record.getText(), r);   // allocation-free: scratch and result are this subtask's
         } catch (RuntimeException e) {
             // One record must not stop the stream (a restart would meet it again): dead-letter it, loudly.
             LOG.error("Engine failed on record {} with model v{}", record.getId(), engineVersion, e);
@@ -243,51 +252,50 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         long micros = (System.nanoTime() - start) / 1000;
-        List<Float> probabilities = new ArrayList<>(p.probabilities().length);
-        for (float f : p.probabilities()) {
-            probabilities.add(f);
-        }
-        PredictionRecord prediction = PredictionRecord.newBuilder()
-                .setId(record.getId())
-                .setEventTime(record.getEventTime())
-                .setAttributes(record.getAttributes())
-                .setSource(record.getSource())
-                .setLabel(p.label())
-                .setLabelIndex(p.labelIndex())
-                .setConfidence(p.confidence())
-                .setLabels(engineLabels)
-                .setProbabilities(probabilities)
-                .setExitBlock(p.exitBlock())
-                .setBlocks(p.blocks())
-                .setHard(p.hard())
-                .setModelName(engineModelName)
-                .setModelVersion(engineVersion)
-                .setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setScoringMicros(micros)
-                .build();
+        // Setters of the generated class (primitive fields): no builder, no default deep copies, no boxing.
+        PredictionRecord prediction = new PredictionRecord();
+        prediction.setId(record.getId());
+        prediction.setEventTime(record.getEventTime());
+        prediction.setAttributes(record.getAttributes());
+        prediction.setSource(record.getSource());
+        prediction.setLabel(engineLabels.get(r.labelIndex));
+        prediction.setLabelIndex(r.labelIndex);
+        prediction.setConfidence(r.confidence);
+        prediction.setLabels(engineLabels);
+        prediction.setProbabilities(new FloatList(r.probabilities.clone()));
+        prediction.setExitBlock(r.exitBlock);
+        prediction.setBlocks(r.blocks);
+        prediction.setHard(r.hard());
+        prediction.setModelName(engineModelName);
+        prediction.setModelVersion(engineVersion);
+        prediction.setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()));
+        prediction.setScoringMicros(micros);
         metrics.scoringMicros.update(micros);
-        metrics.exitedAt(p.exitBlock());
+        metrics.exitedAt(r.exitBlock);
         metrics.predictionsOut.inc();
         out.collect(prediction);
-        if (p.hard()) {
+        if (r.hard()) {
             metrics.hardExamples.inc();
-            List<Float> entropies = new ArrayList<>(p.exitEntropies().length);
-            for (float h : p.exitEntropies()) {
-                entropies.add(h);
-            }
-            side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, record.getText(), entropies));
+            side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, boundedText(record.getText()),
+                    new FloatList(java.util.Arrays.copyOf(r.exitEntropies, r.exit + 1))));   // every exit computed
         }
+    }
+
+    /** The text of a hard example, cut to the dead-letter bound (it is already at most max.text.bytes). */
+    private String boundedText(String text) {
+        int end = DecodeFunction.utf8PrefixEnd(text, limits.deadLetterValueBytes());
+        return end == text.length() ? text : text.substring(0, end);
     }
 
     /**
      * Makes the engine serve {@code model}, decoding it from its bytes unless this subtask already
-     * serves that version. {@code parsed} spares a second parse right after validation.
+     * serves that version. The control path validated it (and built an engine from it) once.
      */
-    private void ensureEngine(StoredModel model, ModelArtifact parsed) {
+    private void ensureEngine(StoredModel model) {
         if (engine != null && engineVersion == model.getVersion()) {
             return;
         }
-        ModelArtifact artifact = parsed;
+        ModelArtifact artifact = SharedArtifacts.get(model.getSha256());
         if (artifact == null) {
             try {
                 artifact = ModelArtifact.fromBytes(ModelValidator.copy(model.getArtifact()));
@@ -298,32 +306,13 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             }
         }
         String rule = model.getExitRule() != null ? model.getExitRule() : options.exitRuleOverride();
+        artifact = SharedArtifacts.share(artifact);   // subtasks of this JVM share the compiled kernels
         engine = rule == null ? artifact.newEngine() : artifact.newEngine(ExitRule.parse(rule));
+        engineResult = ScoreResult.forModel(artifact.config());   // exits, not blocks: a lexical model has one more
         engineLabels = List.copyOf(artifact.labels());
         engineModelName = model.getModelName();
         engineVersion = model.getVersion();
         LOG.info("Subtask {} serves model {} v{} (exit rule {})", subtask, engineModelName, engineVersion,
                 rule == null ? artifact.exitRule() : rule);
-    }
-
-    private ModelEvent event(ModelEventType type, String name, long version, String sha, String reason,
-                             long activeVersion, long previousVersion) {
-        return ModelEvent.newBuilder()
-                .setType(type)
-                .setModelName(name == null ? "" : name)
-                .setVersion(version)
-                .setSha256(sha)
-                .setReason(reason)
-                .setActiveVersion(activeVersion)
-                .setPreviousVersion(previousVersion)
-                .setTime(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setSubtask(subtask)
-                .build();
-    }
-
-    private void emit(Context ctx, ModelEvent event) {
-        if (subtask == EVENT_SUBTASK) {
-            ctx.output(OutputTags.MODEL_EVENTS, event);
-        }
     }
 }

@@ -1,44 +1,39 @@
 package dev.beex.operators;
 
-import dev.beex.schemas.ModelEvent;
-import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelUpdate;
-import java.time.Instant;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes control-topic messages (Avro single-object {@link ModelUpdate}). A message that does not
- * decode becomes a REJECTED {@link ModelEvent} on {@link OutputTags#MODEL_EVENTS} naming its
- * position, instead of failing the job. Runs before the broadcast, so each bad message is
- * reported once.
+ * Decodes control-topic messages (Avro single-object {@link ModelUpdate}) into
+ * {@link ControlMessage}s with their position. A message that does not decode is passed on with
+ * its problem (the decision turns it into one REJECTED event) instead of failing the job, and so
+ * that the decision still counts it as applied.
  */
-public final class ControlDecodeFunction extends ProcessFunction<RawRecord, ModelUpdate> {
+public final class ControlDecodeFunction extends ProcessFunction<RawRecord, ControlMessage> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void processElement(RawRecord raw, Context ctx, Collector<ModelUpdate> out) {
-        String problem;
+    public void processElement(RawRecord raw, Context ctx, Collector<ControlMessage> out) {
+        out.collect(decode(raw));
+    }
+
+    static ControlMessage decode(RawRecord raw) {
+        ModelUpdate update = null;
+        String problem = null;
         if (raw.value() == null) {
             problem = "message has no value (tombstone)";
         } else {
             try {
-                out.collect(ModelUpdate.getDecoder().decode(raw.value()));
-                return;
+                update = ModelUpdate.getDecoder().decode(raw.value());
             } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 problem = "not an Avro single-object ModelUpdate: " + e.getMessage();
             }
         }
-        ctx.output(OutputTags.MODEL_EVENTS, ModelEvent.newBuilder()
-                .setType(ModelEventType.REJECTED)
-                .setModelName("")
-                .setVersion(0)
-                .setReason("undecodable control message at " + raw.position() + ": " + problem)
-                .setActiveVersion(-1) // unknown here: decoding runs before the classifier
-                .setPreviousVersion(-1)
-                .setTime(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setSubtask(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())
-                .build());
+        if (problem != null) {
+            problem = "undecodable control message at " + raw.position() + ": " + problem;
+        }
+        return new ControlMessage(update, raw.topic(), raw.partition(), raw.offset(), problem, null);
     }
 }

@@ -10,8 +10,12 @@ public enum DeadLetterReason {
     MISSING_TEXT,
     /** The text is empty or only whitespace. */
     EMPTY_TEXT,
+    /** The text has no letter, digit or symbol (e.g. only zero-width or no-break spaces, only punctuation). */
+    NO_CONTENT,
     /** The text is longer than the configured limit (UTF-8 bytes). */
     TEXT_TOO_LARGE,
+    /** The whole message (key + value) is over the record limit: its outputs could outgrow their topics. */
+    RECORD_TOO_LARGE,
     /** No model is active yet and the hold buffer is full ("no model and hold buffer full"). */
     HOLD_BUFFER_FULL,
     /** The engine failed on this record (a bug, not bad input); the job goes on with the next one. */

@@ -1,6 +1,8 @@
 package dev.beex.operators;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.schemas.DeadLetter;
@@ -25,18 +27,23 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns raw input-topic messages into {@link TextRecord}s according to the {@link InputFormat}.
- * Never throws on bad input: undecodable bytes, invalid UTF-8, a missing, empty or oversized text
- * go to {@link OutputTags#DEAD_LETTERS} with a {@link DeadLetterReason}, the original bytes and
- * the source position. Every decoded record carries its source position.
+ * Never throws on bad input: undecodable bytes, invalid UTF-8, strict-JSON violations (trailing
+ * content, duplicate keys), a missing, empty, content-free or oversized text and an oversized
+ * message go to {@link OutputTags#DEAD_LETTERS} with a {@link DeadLetterReason}, a bounded prefix
+ * of the original bytes ({@link RecordLimits}) and the source position. Every decoded record
+ * carries its source position.
  */
 public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord> {
     private static final long serialVersionUID = 1L;
 
     /** Default limit on a text's UTF-8 length. */
-    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_TEXT_BYTES = RecordLimits.DEFAULT_MAX_TEXT_BYTES;
+
+    private static final char BOM = '\uFEFF';
 
     private final InputFormat format;
     private final int maxTextBytes;
+    private final RecordLimits limits;
 
     private transient CharsetDecoder utf8;
     private transient ObjectMapper json;
@@ -49,14 +56,16 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
     }
 
     public DecodeFunction(InputFormat format, int maxTextBytes) {
+        this(format, RecordLimits.defaults().withMaxTextBytes(maxTextBytes));
+    }
+
+    public DecodeFunction(InputFormat format, RecordLimits limits) {
         if (format == null) {
             throw new IllegalArgumentException("input format is required");
         }
-        if (maxTextBytes < 1) {
-            throw new IllegalArgumentException("max text bytes must be >= 1, got " + maxTextBytes);
-        }
         this.format = format;
-        this.maxTextBytes = maxTextBytes;
+        this.limits = limits == null ? RecordLimits.defaults() : limits;
+        this.maxTextBytes = this.limits.maxTextBytes();
     }
 
     @Override
@@ -64,7 +73,10 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        json = new ObjectMapper();
+        // Strict: a second value after the object or a repeated key is not one well-formed record.
+        json = new ObjectMapper()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("beex");
         decoded = group.counter("decodedRecords");
         deadLetters = group.counter("deadLetters");
@@ -84,13 +96,21 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         } catch (Rejected r) {
             deadLetters.inc();
             deadLettersByReason.get(r.reason).inc();
-            ctx.output(OutputTags.DEAD_LETTERS, deadLetter(raw, r.reason, r.getMessage()));
+            ctx.output(OutputTags.DEAD_LETTERS, deadLetter(raw, r.reason, r.getMessage(), limits.deadLetterValueBytes()));
         }
     }
 
     private TextRecord decode(RawRecord raw) throws Rejected {
         if (raw.value() == null) {
             throw new Rejected(DeadLetterReason.UNDECODABLE, "message has no value (tombstone)");
+        }
+        long size = (long) raw.value().length + (raw.key() == null ? 0 : raw.key().length);
+        if (size > limits.maxRecordBytes()) {
+            if (format == InputFormat.TEXT && raw.value().length > maxTextBytes) {
+                throw tooLarge(raw.value().length); // the text itself is what is too large
+            }
+            throw new Rejected(DeadLetterReason.RECORD_TOO_LARGE,
+                    "message is " + size + " bytes (key + value), limit " + limits.maxRecordBytes());
         }
         switch (format) {
             case TEXT:
@@ -119,11 +139,16 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
 
     private TextRecord decodeJson(RawRecord raw) throws Rejected {
         String body = utf8(raw.value(), "value");
+        if (!body.isEmpty() && body.charAt(0) == BOM) {
+            body = body.substring(1); // a UTF-8 byte order mark is legal before JSON text (RFC 8259 8.1)
+        }
         JsonNode root;
         try {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new Rejected(DeadLetterReason.UNDECODABLE, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            throw new Rejected(DeadLetterReason.UNDECODABLE, "malformed JSON: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new Rejected(DeadLetterReason.UNDECODABLE, "JSON value is not an object");
@@ -185,6 +210,30 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         if (bytes > maxTextBytes) {
             throw tooLarge(bytes);
         }
+        if (!hasContent(text)) {
+            throw new Rejected(DeadLetterReason.NO_CONTENT,
+                    "text has no letter, digit or symbol (only spaces, invisible characters or punctuation)");
+        }
+    }
+
+    /**
+     * Whether the text has something to classify: a letter, a digit or a symbol (emoji included).
+     * Stops at the first one, normally the first character; no allocation.
+     */
+    static boolean hasContent(String text) {
+        for (int i = 0, len = text.length(); i < len; ) {
+            int cp = text.codePointAt(i);
+            if (Character.isLetterOrDigit(cp)) {
+                return true;
+            }
+            int type = Character.getType(cp);
+            if (type == Character.OTHER_SYMBOL || type == Character.MATH_SYMBOL
+                    || type == Character.CURRENCY_SYMBOL) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     private Rejected tooLarge(int bytes) {
@@ -246,16 +295,8 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         return new SourcePosition(raw.topic(), raw.partition(), raw.offset());
     }
 
-    static DeadLetter deadLetter(RawRecord raw, DeadLetterReason reason, String detail) {
-        return DeadLetter.newBuilder()
-                .setReason(reason.name())
-                .setDetail(detail)
-                .setSource(position(raw))
-                .setSourceTimestamp(raw.timestamp())
-                .setKey(raw.key() == null ? null : ByteBuffer.wrap(raw.key()))
-                .setValue(raw.value() == null ? null : ByteBuffer.wrap(raw.value()))
-                .setTime(Instant.now())
-                .build();
+    static DeadLetter deadLetter(RawRecord raw, DeadLetterReason reason, String detail, int valuePrefixBytes) {
+        return DeadLetters.of(reason, detail, position(raw), raw.timestamp(), raw.key(), raw.value(), valuePrefixBytes);
     }
 
     /** UTF-8 length without encoding (no allocation). */
@@ -275,6 +316,25 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
             }
         }
         return n;
+    }
+
+    /** The largest char index whose prefix encodes to at most {@code maxBytes} of UTF-8 (pairs kept whole). */
+    static int utf8PrefixEnd(String s, int maxBytes) {
+        int n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            int width;
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1));
+            width = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+            if (n + width > maxBytes) {
+                return i;
+            }
+            n += width;
+            if (pair) {
+                i++;
+            }
+        }
+        return s.length();
     }
 
     private static String firstLine(String s) {

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The control-message protocol: how a {@link ModelUpdate} changes the {@link ModelRegistry}.
- * A pure function of (registry, message, options), so every subtask computes the same registry.
+ * A pure function of (registry, message, fetched bytes, options); it runs once, on the
+ * parallelism-1 control path ({@link ModelControlFunction}).
  *
  * <ul>
  *   <li><b>DEPLOY</b> version V: V must be greater than every version the job ever accepted
@@ -53,7 +54,7 @@ final class ModelControl {
     }
 
     static ModelRegistry empty() {
-        return new ModelRegistry(new ArrayList<>(), 0L, 0L);
+        return new ModelRegistry(new ArrayList<>(), 0L, 0L, null);
     }
 
     static StoredModel active(ModelRegistry registry) {
@@ -70,6 +71,11 @@ final class ModelControl {
     }
 
     Decision apply(ModelRegistry current, ModelUpdate update) {
+        return apply(current, update, null);
+    }
+
+    /** {@code fetched}: the artifact bytes of a URI deploy, fetched before (null otherwise). */
+    Decision apply(ModelRegistry current, ModelUpdate update, byte[] fetched) {
         ModelRegistry registry = current == null ? empty() : current;
         long previous = registry.getActiveVersion();
         try {
@@ -83,13 +89,19 @@ final class ModelControl {
             }
             return update.getAction() == ModelAction.ROLLBACK
                     ? rollback(registry, active, update)
-                    : deploy(registry, update);
+                    : deploy(registry, update, fetched);
         } catch (ModelRejectedException e) {
             return new Decision(ModelEventType.REJECTED, registry, null, null, e.getMessage(), previous);
         }
     }
 
-    private Decision deploy(ModelRegistry registry, ModelUpdate update) throws ModelRejectedException {
+    /** A decision that changes nothing: the message is rejected for {@code reason}. */
+    static Decision rejected(ModelRegistry current, String reason) {
+        ModelRegistry registry = current == null ? empty() : current;
+        return new Decision(ModelEventType.REJECTED, registry, null, null, reason, registry.getActiveVersion());
+    }
+
+    private Decision deploy(ModelRegistry registry, ModelUpdate update, byte[] fetched) throws ModelRejectedException {
         long version = update.getVersion();
         if (version <= 0) {
             throw new ModelRejectedException("version must be >= 1, got " + version);
@@ -98,13 +110,13 @@ final class ModelControl {
             throw new ModelRejectedException("version " + version + " is not newer than version "
                     + registry.getHighestVersion() + " (versions only go up; use ROLLBACK to go back)");
         }
-        ModelValidator.Validated v = validator.validate(update);
+        ModelValidator.Validated v = validator.validate(update, fetched);
         List<StoredModel> models = new ArrayList<>(registry.getModels());
         models.add(v.stored());
         while (models.size() > historySize) {
             models.remove(0);
         }
-        ModelRegistry next = new ModelRegistry(models, version, version);
+        ModelRegistry next = new ModelRegistry(models, version, version, registry.getControlOffsets());
         return new Decision(ModelEventType.ACCEPTED, next, v.stored(), v.artifact(), null, registry.getActiveVersion());
     }
 
@@ -133,7 +145,8 @@ final class ModelControl {
         // Withdraw everything newer than the target; the history stays ordered oldest first.
         List<StoredModel> kept = new ArrayList<>(models.subList(0, targetIndex + 1));
         StoredModel restored = kept.get(targetIndex);
-        ModelRegistry next = new ModelRegistry(kept, restored.getVersion(), registry.getHighestVersion());
+        ModelRegistry next = new ModelRegistry(kept, restored.getVersion(), registry.getHighestVersion(),
+                registry.getControlOffsets());
         return new Decision(ModelEventType.ROLLED_BACK, next, restored, null, null, active.getVersion());
     }
 

@@ -15,16 +15,17 @@ import java.util.Locale;
  * The checks a DEPLOY must pass before its model may serve, in this order (cheap first):
  * <ol>
  *   <li>exactly one of inline {@code artifact} / {@code uri}; a {@code sha256} of 64 hex digits;</li>
- *   <li>fetch by URI ({@link ArtifactFetcher}) and the size limit;</li>
+ *   <li>the bytes fetched by URI ({@link ArtifactFetchFunction}, before this step) and the size limit;</li>
  *   <li>SHA-256 of the artifact file bytes equals {@code sha256};</li>
  *   <li>signature: when trusted keys are configured, an Ed25519 signature of the bytes by one of them
  *       is required (without trusted keys a signature is not checked);</li>
  *   <li>structure: {@link ModelArtifact#fromBytes} (magic, format version, internal hash, layout);</li>
  *   <li>self-tests: {@link ModelArtifact#verifySelfTests()} (this engine reproduces the stored outputs);</li>
- *   <li>the exit-rule override parses; the labels equal the required labels, if configured.</li>
+ *   <li>the exit-rule override parses; the labels equal the required labels, if configured;</li>
+ *   <li>an engine can be built with the rule that will serve (what every classifier subtask does next).</li>
  * </ol>
- * Every check depends only on the message bytes and the job's options, so every subtask reaches the
- * same decision (a URI fetch is the exception; see {@link ArtifactFetcher}).
+ * Runs once per message on the parallelism-1 control path ({@link ModelControlFunction}); the
+ * classifier subtasks receive the decision, never the raw message.
  */
 final class ModelValidator {
 
@@ -33,15 +34,14 @@ final class ModelValidator {
 
     private final ClassifyOptions options;
     private final List<PublicKey> trustedKeys;
-    private final ArtifactFetcher fetcher;
 
     ModelValidator(ClassifyOptions options) {
         this.options = options;
         this.trustedKeys = options.trustedPublicKeys();
-        this.fetcher = new ArtifactFetcher(options.maxArtifactBytes(), options.fetchTimeout());
     }
 
-    Validated validate(ModelUpdate update) throws ModelRejectedException {
+    /** {@code fetched}: the bytes the fetch step got for a URI deploy (null for inline artifacts). */
+    Validated validate(ModelUpdate update, byte[] fetched) throws ModelRejectedException {
         ByteBuffer inline = update.getArtifact();
         String uri = update.getUri();
         boolean hasInline = inline != null && inline.remaining() > 0;
@@ -56,7 +56,10 @@ final class ModelValidator {
             throw new ModelRejectedException("sha256 must be 64 hex digits, got '" + update.getSha256() + "'");
         }
 
-        byte[] bytes = hasInline ? copy(inline) : fetcher.fetch(uri);
+        if (!hasInline && fetched == null) {
+            throw new ModelRejectedException("artifact uri '" + uri + "' was not fetched");
+        }
+        byte[] bytes = hasInline ? copy(inline) : fetched;
         if (bytes.length > options.maxArtifactBytes()) {
             throw new ModelRejectedException("artifact is " + bytes.length + " bytes, limit " + options.maxArtifactBytes());
         }
@@ -110,6 +113,16 @@ final class ModelValidator {
         }
         if (options.requiredLabels() != null && !options.requiredLabels().equals(artifact.labels())) {
             throw new ModelRejectedException("labels " + artifact.labels() + " differ from the required " + options.requiredLabels());
+        }
+        String servingRule = exitRule != null ? exitRule : options.exitRuleOverride();
+        try {
+            if (servingRule == null) {
+                artifact.newEngine();
+            } else {
+                artifact.newEngine(ExitRule.parse(servingRule));
+            }
+        } catch (RuntimeException e) {
+            throw new ModelRejectedException("engine could not be built: " + e.getMessage());
         }
 
         StoredModel stored = StoredModel.newBuilder()

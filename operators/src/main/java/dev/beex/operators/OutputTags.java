@@ -17,7 +17,7 @@ public final class OutputTags {
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("beex-dead-letters", new AvroTypeInfo<>(DeadLetter.class));
 
-    /** What happened to control messages ({@link ClassifyFunction}, {@link ControlDecodeFunction}). */
+    /** What happened to control messages: one set of events per message, from {@link ModelControlFunction}. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS =
             new OutputTag<>("beex-model-events", new AvroTypeInfo<>(ModelEvent.class));
 

@@ -22,19 +22,32 @@ public final class TopicSchemas {
     }
 
     public static KafkaRecordSerializationSchema<PredictionRecord> predictions(String topic) {
+        return predictions(topic, OutputFormat.AVRO);
+    }
+
+    public static KafkaRecordSerializationSchema<PredictionRecord> predictions(String topic, OutputFormat format) {
         return KafkaRecordSerializationSchema.<PredictionRecord>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema(new PredictionKey())
-                .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<>(PredictionRecord.class))
+                .setValueSerializationSchema(value(PredictionRecord.class, format))
                 .build();
     }
 
     public static KafkaRecordSerializationSchema<HardExample> hardExamples(String topic) {
+        return hardExamples(topic, OutputFormat.AVRO);
+    }
+
+    public static KafkaRecordSerializationSchema<HardExample> hardExamples(String topic, OutputFormat format) {
         return KafkaRecordSerializationSchema.<HardExample>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema(new HardExampleKey())
-                .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<>(HardExample.class))
+                .setValueSerializationSchema(value(HardExample.class, format))
                 .build();
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> SerializationSchema<T> value(Class<T> type,
+                                                                                                   OutputFormat format) {
+        return format == OutputFormat.JSON ? new JsonSerializationSchema<>() : new AvroSingleObjectSerializationSchema<>(type);
     }
 
     public static KafkaRecordSerializationSchema<DeadLetter> deadLetters(String topic) {

@@ -88,8 +88,11 @@ class ArtifactFetcherTest {
         var fn = new ClassifyFunction();
         var h = org.apache.flink.streaming.util.ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
                 fn, ModelStateDescriptors.MODELS);
-        h.processBroadcastElement(ModelUpdates.deployUri("sentiment", 1, url("/real.beex"),
-                ModelUpdates.sha256Hex(TestModels.artifact(11)), null, null), 0);
+        var control = new ControlPath(ClassifyOptions.defaults());
+        for (var decision : control.apply(ModelUpdates.deployUri("sentiment", 1, url("/real.beex"),
+                ModelUpdates.sha256Hex(TestModels.artifact(11)), null, null))) {
+            h.processBroadcastElement(decision, 0);
+        }
         assertThat(fn.engineVersion()).isEqualTo(1);
     }
 }

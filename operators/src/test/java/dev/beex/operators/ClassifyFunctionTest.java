@@ -12,6 +12,7 @@ import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.SourcePosition;
@@ -39,12 +40,25 @@ class ClassifyFunctionTest {
 
     // ---------------------------------------------------------------- fixtures
 
+    /** One classifier subtask fed by a control path (decisions are made there, once). */
     private static final class Job {
         final ClassifyFunction fn;
-        final BroadcastOperatorTestHarness<TextRecord, ModelUpdate, PredictionRecord> h;
+        final BroadcastOperatorTestHarness<TextRecord, ModelRegistry, PredictionRecord> h;
+        final ControlPath controlPath;
 
         Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask) throws Exception {
-            fn = new ClassifyFunction(options);
+            this(options, restore, parallelism, subtask, new ControlPath(options));
+        }
+
+        Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath)
+                throws Exception {
+            this(options, restore, parallelism, subtask, controlPath, ControlBootstrap.NONE);
+        }
+
+        Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath,
+            ControlBootstrap bootstrap) throws Exception {
+            this.controlPath = controlPath;
+            fn = new ClassifyFunction(options, bootstrap, RecordLimits.defaults());
             h = new BroadcastOperatorTestHarness<>(
                     new CoBroadcastWithNonKeyedOperator<>(fn, List.of(ModelStateDescriptors.MODELS)),
                     parallelism, parallelism, subtask);
@@ -64,7 +78,9 @@ class ClassifyFunctionTest {
         }
 
         void control(ModelUpdate u) throws Exception {
-            h.processBroadcastElement(u, 0);
+            for (ModelRegistry decision : controlPath.apply(u)) {
+                h.processBroadcastElement(decision, 0);
+            }
         }
 
         List<PredictionRecord> predictions() {
@@ -77,7 +93,7 @@ class ClassifyFunctionTest {
         }
 
         List<ModelEvent> events() {
-            return side(OutputTags.MODEL_EVENTS);
+            return controlPath.events();
         }
 
         ModelEvent lastEvent() {
@@ -174,8 +190,9 @@ class ClassifyFunctionTest {
             assertThat(e.getActiveVersion()).isZero();
         });
         assertThat(job.fn.engineVersion()).isZero();
-        assertThat(job.fn.metrics().modelsRejected.getCount()).isEqualTo(10);
-        assertThat(job.h.getBroadcastState(ModelStateDescriptors.MODELS).get(ModelStateDescriptors.REGISTRY_KEY)).isNull();
+        assertThat(job.events()).allSatisfy(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED));
+        assertThat(ModelControl.active(job.h.getBroadcastState(ModelStateDescriptors.MODELS)
+                .get(ModelStateDescriptors.REGISTRY_KEY))).isNull();
     }
 
     @Test
@@ -228,7 +245,11 @@ class ClassifyFunctionTest {
             assertThat(p.getConfidence()).isEqualTo(expected.confidence());
             assertThat(p.getExitBlock()).isEqualTo(expected.exitBlock()).isBetween(1, TestModels.BLOCKS);
             assertThat(p.getBlocks()).isEqualTo(TestModels.BLOCKS);
-            assertThat(p.getHard()).isEqualTo(p.getExitBlock() == TestModels.BLOCKS);
+            // hard = the rule fired at no block, the last included (so it ran every block)
+            assertThat(p.getHard()).isEqualTo(expected.hard());
+            if (p.getHard()) {
+                assertThat(p.getExitBlock()).isEqualTo(TestModels.BLOCKS);
+            }
             assertThat(p.getProbabilities().stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-4));
         }
         long hard = out.stream().filter(PredictionRecord::getHard).count();
@@ -262,8 +283,9 @@ class ClassifyFunctionTest {
         // Far above the 50% of a coin: the operator serves a model that learned something.
         double accuracy = correct / (double) out.size();
         assertThat(accuracy).as("test accuracy").isGreaterThan(0.65); // measured 0.739 (seed 7, one thread)
-        long early = out.stream().filter(p -> p.getExitBlock() < TestModels.BLOCKS).count();
-        assertThat(job.side(OutputTags.HARD_EXAMPLES)).hasSize(out.size() - (int) early);
+        long hard = test.stream().filter(t -> reference.score(t.text()).hard()).count();
+        assertThat(job.side(OutputTags.HARD_EXAMPLES)).hasSize((int) hard);
+        assertThat(out.stream().filter(PredictionRecord::getHard).count()).isEqualTo(hard);
     }
 
     @Test
@@ -299,6 +321,44 @@ class ClassifyFunctionTest {
             assertThat(p.getHard()).isFalse();
         });
         assertThat(job.side(OutputTags.HARD_EXAMPLES)).hasSize(10);
+    }
+
+    /**
+     * A lexical model (E = BLOCKS + 1 exits, exit 0 before block 1) is served exactly like the
+     * engine scores it: exit blocks 0..BLOCKS, hard flags, and hard examples carry the entropies of
+     * every exit computed, exit 0 included.
+     */
+    @Test
+    void lexicalModelsAreServedWithTheirExitZero() throws Exception {
+        Job job = new Job(ClassifyOptions.defaults());
+        byte[] bytes = TestModels.lexicalModel(13).toBytes();
+        job.control(ModelUpdates.deploy(NAME, 1, bytes, null, "none"));
+        List<TextRecord> in = records(0, 12);
+        for (TextRecord r : in) {
+            job.send(r);
+        }
+        InferenceEngine full = ModelArtifact.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
+        assertThat(job.predictions()).hasSize(12);
+        for (int i = 0; i < 12; i++) {
+            PredictionRecord p = job.predictions().get(i);
+            Prediction expected = full.score(in.get(i).getText());
+            assertThat(p.getExitBlock()).isEqualTo(expected.exitBlock()).isEqualTo(TestModels.BLOCKS);
+            assertThat(p.getLabelIndex()).isEqualTo(expected.labelIndex());
+            assertThat(p.getHard()).isTrue();   // "none" fires nowhere
+        }
+        List<HardExample> hard = job.side(OutputTags.HARD_EXAMPLES);
+        assertThat(hard).hasSize(12).allSatisfy(h -> assertThat(h.getExitEntropies()).hasSize(TestModels.BLOCKS + 1));
+
+        // entropy:2 fires at the first exit: exit 0, no block run, not hard
+        job.control(ModelUpdates.deploy(NAME, 2, bytes, null, "entropy:2"));
+        for (TextRecord r : records(12, 5)) {
+            job.send(r);
+        }
+        assertThat(job.predictions().subList(12, 17)).allSatisfy(p -> {
+            assertThat(p.getModelVersion()).isEqualTo(2);
+            assertThat(p.getExitBlock()).isZero();
+            assertThat(p.getHard()).isFalse();
+        });
     }
 
     @Test
@@ -378,6 +438,72 @@ class ClassifyFunctionTest {
         assertThat(after.fn.heldCount()).isZero();
     }
 
+    /** A bootstrap target as the job's would be: control partition 0 must be applied up to {@code end}. */
+    private static ControlBootstrap endAt(long end) {
+        return endAt(end, java.time.Duration.ofMinutes(2));
+    }
+
+    private static ControlBootstrap endAt(long end, java.time.Duration stall) {
+        return new ControlBootstrap() {
+            @Override
+            public java.util.Map<Integer, Long> targetOffsets() {
+                return java.util.Map.of(0, end);
+            }
+
+            @Override
+            public java.time.Duration stallTimeout() {
+                return stall;
+            }
+        };
+    }
+
+    @Test
+    void aBootstrapTargetNoMessageReachesIsGivenUpAfterTheStallTimeout() throws Exception {
+        // E.g. a transaction marker at the end of the control topic: offset 5 is never applied.
+        Job job = new Job(ClassifyOptions.defaults(), null, 1, 0, new ControlPath(ClassifyOptions.defaults()),
+                endAt(5, java.time.Duration.ofMillis(200)));
+        job.control(deploy(1, 11));
+        job.send(text(0, "held: the control topic is not applied to its end"));
+        assertThat(job.predictions()).isEmpty();
+        Thread.sleep(300);
+        job.send(text(1, "no control progress for longer than the stall timeout"));
+        assertThat(job.predictions()).extracting(PredictionRecord::getId).containsExactly("r0", "r1");
+    }
+
+    @Test
+    void eventsAlreadyWrittenAreNotEmittedAgainButTheDecisionIsStillBroadcast() throws Exception {
+        ControlPath replay = new ControlPath(ClassifyOptions.defaults(),
+                () -> java.util.Set.of("control-0-0/ACCEPTED", "control-0-0/ACTIVE"));
+        assertThat(replay.apply(deploy(1, 11))).singleElement()
+                .satisfies(r -> assertThat(r.getActiveVersion()).isEqualTo(1L));
+        assertThat(replay.events()).isEmpty();
+        replay.apply(deploy(2, 22));
+        assertThat(replay.events()).extracting(ModelEvent::getEventId)
+                .containsExactly("control-0-1/ACCEPTED", "control-0-1/ACTIVE");
+    }
+
+    @Test
+    void untilTheControlTopicIsAppliedToItsEndNothingIsScoredAndOnlyTheLatestDecisionServes() throws Exception {
+        Job job = new Job(ClassifyOptions.defaults(), null, 1, 0, new ControlPath(ClassifyOptions.defaults()), endAt(4));
+        List<TextRecord> in = records(0, 8);
+        job.send(in.get(0));
+        job.control(deploy(1, 11));                       // offset 0
+        job.send(in.get(1));
+        job.control(deploy(2, 22));                       // offset 1
+        job.send(in.get(2));
+        job.control(ModelUpdates.rollback(NAME, 0));       // offset 2: back to v1
+        job.send(in.get(3));
+        assertThat(job.predictions()).as("nothing before the end offset is applied").isEmpty();
+        assertThat(job.fn.heldCount()).isEqualTo(4);
+        job.control(deploy(3, 33));                       // offset 3: the end of the topic at start
+        for (TextRecord r : in.subList(4, 8)) {
+            job.send(r);
+        }
+        assertThat(job.predictions()).extracting(PredictionRecord::getId)
+                .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+        assertThat(job.predictions()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(3));
+    }
+
     @Test
     void restoreRebuildsTheEngineFromBroadcastStateWithoutANewUpdate() throws Exception {
         Job before = new Job(ClassifyOptions.defaults());
@@ -391,13 +517,14 @@ class ClassifyFunctionTest {
         List<PredictionRecord> expected = before.predictions();
         before.h.close();
 
-        Job after = new Job(ClassifyOptions.defaults(), snapshot, 1, 0);
+        Job after = new Job(ClassifyOptions.defaults(), snapshot, 1, 0, before.controlPath);
+        int eventsBefore = after.events().size();
         assertThat(after.fn.engineVersion()).isZero(); // lazily rebuilt on the first record
         for (TextRecord r : in) {
             after.send(r);
         }
         List<PredictionRecord> out = after.predictions();
-        assertThat(after.events()).isEmpty();
+        assertThat(after.events()).hasSize(eventsBefore);
         assertThat(out).hasSize(20);
         for (int i = 0; i < out.size(); i++) {
             assertThat(out.get(i).getModelVersion()).isEqualTo(2);
@@ -407,7 +534,7 @@ class ClassifyFunctionTest {
         }
         // The history survived too: roll back to version 1 after the restore.
         after.control(ModelUpdates.rollback(NAME, 0));
-        assertThat(after.events()).extracting(ModelEvent::getType)
+        assertThat(after.events().subList(eventsBefore, after.events().size())).extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.ROLLED_BACK, ModelEventType.ACTIVE);
         after.send(in.get(0));
         assertThat(after.predictions().get(20).getModelVersion()).isEqualTo(1);
@@ -444,7 +571,7 @@ class ClassifyFunctionTest {
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         job.send(text(1, "and version four"));
         assertThat(job.predictions().get(1).getModelVersion()).isEqualTo(4);
-        assertThat(job.fn.metrics().modelsRolledBack.getCount()).isEqualTo(1);
+        assertThat(job.events()).filteredOn(e -> e.getType() == ModelEventType.ROLLED_BACK).hasSize(1);
     }
 
     @Test
@@ -465,11 +592,13 @@ class ClassifyFunctionTest {
     }
 
     @Test
-    void onlySubtaskZeroEmitsEventsButEverySubtaskServes() throws Exception {
+    void classifierSubtasksOnlyApplyDecisionsAndEmitNoEvents() throws Exception {
         Job other = new Job(ClassifyOptions.defaults(), null, 2, 1);
         other.control(deploy(1, 11));
         other.control(deploy(1, 22)); // rejected: not newer
-        assertThat(other.events()).isEmpty();
+        assertThat(other.side(OutputTags.MODEL_EVENTS)).isEmpty();
+        assertThat(other.events()).extracting(ModelEvent::getType).containsExactly(
+                ModelEventType.ACCEPTED, ModelEventType.ACTIVE, ModelEventType.REJECTED);
         other.send(text(0, "scored on subtask 1"));
         assertThat(other.predictions()).hasSize(1);
         assertThat(other.predictions().get(0).getModelVersion()).isEqualTo(1);

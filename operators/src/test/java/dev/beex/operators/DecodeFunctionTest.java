@@ -147,6 +147,68 @@ class DecodeFunctionTest {
     }
 
     @Test
+    void textWithoutContentIsNoContentNotScored() throws Exception {
+        var h = harness(InputFormat.TEXT, 1024);
+        h.processElement(raw(utf8("\u200B\u200B\u200B"), null, 1), 0);  // zero-width spaces only
+        h.processElement(raw(utf8("\u00A0\u00A0\u202F"), null, 2), 0);  // no-break spaces only
+        h.processElement(raw(utf8("?!... --- ;;"), null, 3), 0);          // punctuation only
+        h.processElement(raw(utf8("\uFEFF"), null, 4), 0);                // a lone BOM
+        h.processElement(raw(utf8("\u00A0ok!"), null, 5), 0);             // content after a no-break space
+        h.processElement(raw(utf8("\uD83D\uDE00"), null, 6), 0);          // an emoji is content
+
+        assertThat(h.extractOutputValues()).extracting(TextRecord::getText)
+                .containsExactly("\u00A0ok!", "\uD83D\uDE00");
+        assertThat(deadLetters(h)).extracting(DeadLetter::getReason)
+                .containsExactly("NO_CONTENT", "NO_CONTENT", "NO_CONTENT", "NO_CONTENT");
+    }
+
+    @Test
+    void jsonIsStrictTrailingGarbageAndDuplicateKeysAreUndecodableButABomIsAccepted() throws Exception {
+        var h = harness(InputFormat.JSON, 1024);
+        h.processElement(raw(utf8("{\"text\":\"hello\"} trailing"), null, 1), 0);
+        h.processElement(raw(utf8("{\"text\":\"hello\"}{\"text\":\"again\"}"), null, 2), 0);
+        h.processElement(raw(utf8("{\"text\":\"first\",\"text\":\"second\"}"), null, 3), 0);
+        h.processElement(raw(utf8("\uFEFF{\"id\":\"bom\",\"text\":\"with a byte order mark\"}"), null, 4), 0);
+        h.processElement(raw(utf8("{\"text\":\"fine\"}  \n"), null, 5), 0); // trailing whitespace is fine
+
+        assertThat(h.extractOutputValues()).extracting(TextRecord::getText)
+                .containsExactly("with a byte order mark", "fine");
+        List<DeadLetter> dl = deadLetters(h);
+        assertThat(dl).extracting(DeadLetter::getReason).containsExactly("UNDECODABLE", "UNDECODABLE", "UNDECODABLE");
+        assertThat(dl.get(0).getDetail()).containsIgnoringCase("trailing");
+        assertThat(dl.get(1).getDetail()).containsIgnoringCase("trailing");
+        assertThat(dl.get(2).getDetail()).containsIgnoringCase("duplicate");
+    }
+
+    @Test
+    void deadLettersCarryABoundedPrefixOfTheValueWithItsFullSizeAndSha256() throws Exception {
+        byte[] big = utf8("x".repeat(70_000));
+        var h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeFunction(InputFormat.TEXT, RecordLimits.defaults().withDeadLetterValueBytes(1000)));
+        h.processElement(raw(big, utf8("k".repeat(5000)), 1), 0);
+
+        DeadLetter d = deadLetters(h).get(0);
+        assertThat(d.getReason()).isEqualTo("TEXT_TOO_LARGE");
+        assertThat(d.getValue().remaining()).isEqualTo(1000);
+        assertThat(d.getValueSize()).isEqualTo(70_000L);
+        assertThat(d.getValueSha256()).isEqualTo(ModelUpdates.sha256Hex(big));
+        assertThat(d.getKey().remaining()).isLessThanOrEqualTo(RecordLimits.KEY_PREFIX_BYTES);
+        assertThat(new AvroSingleObjectSerializationSchema<>(DeadLetter.class).serialize(d).length).isLessThan(8 * 1024);
+    }
+
+    @Test
+    void aRecordLargerThanTheRecordLimitIsDeadLetteredSoNoOutputCanOutgrowTheSink() throws Exception {
+        String attrs = "a".repeat(5000);
+        var h = ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeFunction(InputFormat.JSON, RecordLimits.defaults().withMaxRecordBytes(4096)));
+        h.processElement(raw(utf8("{\"text\":\"small text\",\"note\":\"" + attrs + "\"}"), null, 1), 0);
+        h.processElement(raw(utf8("{\"text\":\"small text\"}"), null, 2), 0);
+
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(deadLetters(h)).extracting(DeadLetter::getReason).containsExactly("RECORD_TOO_LARGE");
+    }
+
+    @Test
     void utf8LengthCountsEncodedBytes() {
         for (String s : List.of("", "abc", "é", "€", "𝄞", "a€𝄞é")) {
             assertThat(DecodeFunction.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);

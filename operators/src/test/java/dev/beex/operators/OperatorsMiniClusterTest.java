@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
-import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.TextRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -18,6 +19,8 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -75,17 +78,22 @@ class OperatorsMiniClusterTest {
         SingleOutputStreamOperator<TextRecord> decoded = env
                 .fromData(raw, TypeInformation.of(RawRecord.class))
                 .process(new DecodeFunction(InputFormat.TEXT));
-        SingleOutputStreamOperator<ModelUpdate> updates = env
+        SingleOutputStreamOperator<ControlMessage> messages = env
                 .fromData(control, TypeInformation.of(RawRecord.class))
                 .process(new ControlDecodeFunction()).setParallelism(1);
+        SingleOutputStreamOperator<ModelRegistry> updates = AsyncDataStream
+                .orderedWait(messages, new ArtifactFetchFunction(ClassifyOptions.defaults()), 60, TimeUnit.SECONDS, 4)
+                .setParallelism(1)
+                .process(new ModelControlFunction(ClassifyOptions.defaults(), ModelEventLog.NONE),
+                        new AvroTypeInfo<>(ModelRegistry.class))
+                .setParallelism(1);
         SingleOutputStreamOperator<PredictionRecord> predictions = decoded
                 .connect(updates.broadcast(ModelStateDescriptors.MODELS))
                 .process(new ClassifyFunction());
 
         CloseableIterator<PredictionRecord> out = predictions.collectAsync();
         CloseableIterator<DeadLetter> dead = decoded.getSideOutput(OutputTags.DEAD_LETTERS).collectAsync();
-        CloseableIterator<ModelEvent> events = predictions.getSideOutput(OutputTags.MODEL_EVENTS)
-                .union(updates.getSideOutput(OutputTags.MODEL_EVENTS)).collectAsync();
+        CloseableIterator<ModelEvent> events = updates.getSideOutput(OutputTags.MODEL_EVENTS).collectAsync();
         env.execute("operators-minicluster-test");
 
         List<PredictionRecord> p = drain(out);
@@ -98,7 +106,7 @@ class OperatorsMiniClusterTest {
         assertThat(p).extracting(PredictionRecord::getId).containsExactlyInAnyOrderElementsOf(
                 () -> java.util.stream.IntStream.range(0, 50).mapToObj(i -> "k" + i).iterator());
         assertThat(d).extracting(DeadLetter::getReason).containsExactlyInAnyOrder("INVALID_UTF8", "EMPTY_TEXT");
-        // One REJECTED for the garbage control message, ACCEPTED + ACTIVE from classifier subtask 0 only.
+        // One REJECTED for the garbage control message, ACCEPTED + ACTIVE: each once, from the control path.
         assertThat(e).extracting(ModelEvent::getType).containsExactlyInAnyOrder(
                 ModelEventType.REJECTED, ModelEventType.ACCEPTED, ModelEventType.ACTIVE);
         assertThat(e).filteredOn(x -> x.getType() == ModelEventType.REJECTED).first()

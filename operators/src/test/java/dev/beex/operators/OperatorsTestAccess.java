@@ -1,6 +1,8 @@
 package dev.beex.operators;
 
 import dev.beex.model.artifact.ModelArtifact;
+import dev.beex.schemas.ModelRegistry;
+import dev.beex.schemas.ModelUpdate;
 import java.util.List;
 
 /** Test fixtures for the benchmarks, which live in another package. */
@@ -15,5 +17,10 @@ public final class OperatorsTestAccess {
 
     public static List<String> texts(int n) {
         return TestModels.texts(n);
+    }
+
+    /** What the control path broadcasts after deciding {@code update} on a fresh job. */
+    public static ModelRegistry decide(ModelUpdate update) {
+        return new ModelControl(ClassifyOptions.defaults()).apply(null, update).registry();
     }
 }

@@ -57,14 +57,26 @@ final class TestModels {
                 Map.of("trainedBy", "operators-test", "seed", Long.toString(seed)));
     }
 
+    /** A random lexical model (hashed lexical path with exit 0 before block 1, BLOCKS + 1 exits). */
+    static ModelArtifact lexicalModel(long seed) {
+        Tokenizer tok = tokenizer();
+        ModelConfig config = new ModelConfig(32, 2, BLOCKS, 64, tok.maxTokens(), tok.vocabSize(), LABELS.size(),
+                Precision.BINARY, 256, 16);
+        ModelParams params = new ModelParams(config);
+        Initializer.init(params, seed);
+        return ModelArtifact.create(params, tok, LABELS, ExitRule.entropyReduction(0.05f),
+                Map.of("trainedBy", "operators-test", "seed", Long.toString(seed)));
+    }
+
     private static volatile TrainedModel trained;
 
-    /** A tiny BEExformer trained on the sentences train split (dev for the exit calibration), cached. */
+    /** A tiny BEExformer (paper network) trained on the sentences train split (dev for the exit calibration), cached. */
     static TrainedModel trained() {
         if (trained == null) {
             synchronized (TestModels.class) {
                 if (trained == null) {
-                    TrainOptions o = TrainOptions.defaults().withShape(16, 2, BLOCKS, 32, 24)
+                    // the paper network: these tests count exits as blocks 1..BLOCKS
+                    TrainOptions o = TrainOptions.defaults().paper().withShape(16, 2, BLOCKS, 32, 24)
                             .withSchedule(2, 32, 5e-3f).withThreads(1).withSeed(7);
                     trained = new Trainer().train(TestDatasets.sentences("train"), TestDatasets.sentences("dev"), o,
                             TrainingListener.NONE);

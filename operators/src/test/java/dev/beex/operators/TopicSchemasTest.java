@@ -63,7 +63,7 @@ class TopicSchemasTest {
         assertThat(HardExample.getDecoder().decode(hr.value())).isEqualTo(h);
 
         DeadLetter d = DecodeFunction.deadLetter(new RawRecord(new byte[] {1, 2}, "key".getBytes(StandardCharsets.UTF_8),
-                "texts", 0, 4, 77), DeadLetterReason.INVALID_UTF8, "bad");
+                "texts", 0, 4, 77), DeadLetterReason.INVALID_UTF8, "bad", 1024);
         ProducerRecord<byte[], byte[]> dr = write(TopicSchemas.deadLetters("dead"), d);
         assertThat(new String(dr.key(), StandardCharsets.UTF_8)).isEqualTo("key");
         DeadLetter dBack = DeadLetter.getDecoder().decode(dr.value());
@@ -167,4 +167,23 @@ class TopicSchemasTest {
         assertThat(read.getSource()).isNull();
     }
 
+
+    @Test
+    void jsonOutputWritesPlainJsonObjects() throws Exception {
+        PredictionRecord p = PredictionRecord.newBuilder().setId("id-9").setEventTime(Instant.ofEpochMilli(5))
+                .setLabel("spam").setLabelIndex(1).setConfidence(0.75f).setLabels(List.of("ham", "spam"))
+                .setProbabilities(List.of(0.25f, 0.75f)).setExitBlock(2).setBlocks(4).setHard(false)
+                .setModelName("m").setModelVersion(3).setScoredAt(Instant.ofEpochMilli(6)).setScoringMicros(10)
+                .setSource(new dev.beex.schemas.SourcePosition("t", 1, 2L)).build();
+        ProducerRecord<byte[], byte[]> r = write(TopicSchemas.predictions("p", OutputFormat.JSON), p);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.value());
+        assertThat(json.get("id").asText()).isEqualTo("id-9");
+        assertThat(json.get("label").asText()).isEqualTo("spam");
+        assertThat(json.get("eventTime").asLong()).isEqualTo(5L);
+        assertThat(json.get("probabilities").get(1).floatValue()).isEqualTo(0.75f);
+        assertThat(json.get("source").get("offset").asLong()).isEqualTo(2L);
+        assertThat(json.get("attributes").isNull()).isTrue();
+        assertThat(AvroJson.decodeSingleObject(write(TopicSchemas.predictions("p"), p).value()).toString())
+                .isEqualTo(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

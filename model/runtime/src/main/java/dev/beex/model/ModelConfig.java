@@ -15,9 +15,11 @@ import java.io.IOException;
  * @param vocabSize    rows of the token embedding (fixed by the tokenizer)
  * @param numLabels    classes C
  * @param precision    binary (BEExformer) or float (baseline)
+ * @param lexBuckets   rows B of the hashed lexical table (0 = no lexical path: the paper's network)
+ * @param lexDim       width D of the lexical vector (0 when {@code lexBuckets} is 0)
  */
 public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int maxTokens,
-                          int vocabSize, int numLabels, Precision precision) {
+                          int vocabSize, int numLabels, Precision precision, int lexBuckets, int lexDim) {
 
     public static final int DEFAULT_DIM = 128;
     public static final int DEFAULT_HEADS = 4;
@@ -33,6 +35,37 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
         require(vocabSize > 0, "vocabSize must be > 0");
         require(numLabels >= 2, "numLabels must be >= 2");
         require(precision != null, "precision is required");
+        require(lexBuckets >= 0 && lexDim >= 0 && (lexBuckets == 0) == (lexDim == 0),
+                "lexical buckets and dim must both be > 0 (lexical path) or both 0 (paper network)");
+    }
+
+    /** The paper's network: no lexical path, one exit per block. */
+    public ModelConfig(int dim, int heads, int blocks, int slfnHidden, int maxTokens,
+                       int vocabSize, int numLabels, Precision precision) {
+        this(dim, heads, blocks, slfnHidden, maxTokens, vocabSize, numLabels, precision, 0, 0);
+    }
+
+    /** True when the model has the hashed lexical path and its exit 0 before block 1. */
+    public boolean lexical() {
+        return lexBuckets > 0;
+    }
+
+    /**
+     * Exits E: {@code blocks + 1} with the lexical path (exit 0 reads the lexical vector alone,
+     * exit e >= 1 follows block e), else {@code blocks} (exit e follows block e + 1).
+     */
+    public int exits() {
+        return blocks + (lexical() ? 1 : 0);
+    }
+
+    /** Blocks a record has run when it leaves at exit {@code e} (0-based). */
+    public int blocksAtExit(int e) {
+        return lexical() ? e : e + 1;
+    }
+
+    /** Input width of the exit head after a block: the pooled block output, plus the lexical vector. */
+    public int blockExitInput() {
+        return dim + lexDim;
     }
 
     public int headDim() {
@@ -44,9 +77,10 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
     }
 
     public ModelConfig withVocabSize(int newVocabSize) {
-        return new ModelConfig(dim, heads, blocks, slfnHidden, maxTokens, newVocabSize, numLabels, precision);
+        return new ModelConfig(dim, heads, blocks, slfnHidden, maxTokens, newVocabSize, numLabels, precision, lexBuckets, lexDim);
     }
 
+    /** Format 3: the format 2 fields then lexBuckets, lexDim. */
     public void write(DataOutput out) throws IOException {
         out.writeInt(dim);
         out.writeInt(heads);
@@ -56,17 +90,26 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
         out.writeInt(vocabSize);
         out.writeInt(numLabels);
         out.writeByte(precision.ordinal());
+        out.writeInt(lexBuckets);
+        out.writeInt(lexDim);
     }
 
-    public static ModelConfig read(DataInput in) throws IOException {
+    /** Reads what {@link #write} wrote (format 3); format 2 has no lexical fields (paper network). */
+    public static ModelConfig read(DataInput in, int formatVersion) throws IOException {
         int dim = in.readInt(), heads = in.readInt(), blocks = in.readInt(), hidden = in.readInt();
         int maxTokens = in.readInt(), vocab = in.readInt(), labels = in.readInt();
         int p = in.readUnsignedByte();
         if (p >= Precision.values().length) {
             throw new IOException("unknown precision code " + p);
         }
+        int lexBuckets = 0, lexDim = 0;
+        if (formatVersion >= 3) {
+            lexBuckets = in.readInt();
+            lexDim = in.readInt();
+        }
         try {
-            return new ModelConfig(dim, heads, blocks, hidden, maxTokens, vocab, labels, Precision.values()[p]);
+            return new ModelConfig(dim, heads, blocks, hidden, maxTokens, vocab, labels, Precision.values()[p],
+                    lexBuckets, lexDim);
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid model config: " + e.getMessage(), e);
         }

@@ -14,7 +14,11 @@ import java.util.List;
  *       binary precision;</li>
  *   <li>position embedding {@code [maxTokens][d]}: float;</li>
  *   <li>{@code blocks} × {@link BlockParams};</li>
- *   <li>one float exit head {@code Linear(d, C)} after every block.</li>
+ *   <li>one float exit head after every block: {@code Linear(d, C)}, or {@code Linear(d + D, C)}
+ *       on {@code [pool ; lex]} with the lexical path;</li>
+ *   <li>lexical path only ({@link ModelConfig#lexical()}): the hashed feature table
+ *       {@code [B][D]}, binarized per row like the token embedding, and exit 0's float head
+ *       {@code Linear(D, C)} on the lexical vector.</li>
  * </ul>
  */
 public final class ModelParams {
@@ -23,6 +27,10 @@ public final class ModelParams {
     public final float[] positionEmbedding;
     public final BlockParams[] blocks;
     public final LinearParams[] exitHeads;
+    /** Lexical table {@code [B][D]} (empty without the lexical path). */
+    public final float[] lexTable;
+    /** Exit 0's head {@code Linear(D, C)} on the lexical vector (null without the lexical path). */
+    public final LinearParams lexHead;
 
     /** All-zero parameters (LayerNorm gains 1) of the given shape. */
     public ModelParams(ModelConfig config) {
@@ -34,8 +42,15 @@ public final class ModelParams {
         this.exitHeads = new LinearParams[config.blocks()];
         for (int i = 0; i < config.blocks(); i++) {
             blocks[i] = new BlockParams(config);
-            exitHeads[i] = new LinearParams(d, config.numLabels(), false, 0f);
+            exitHeads[i] = new LinearParams(config.blockExitInput(), config.numLabels(), false, 0f);
         }
+        this.lexTable = new float[config.lexBuckets() * config.lexDim()];
+        this.lexHead = config.lexical() ? new LinearParams(config.lexDim(), config.numLabels(), false, 0f) : null;
+    }
+
+    /** Index of the lexical table in {@link #tensors()} (-1 without the lexical path). */
+    public int lexTableTensorIndex() {
+        return config.lexical() ? tensors().size() - 3 : -1;
     }
 
     /** Every parameter array in a fixed, documented order (names are stable across versions). */
@@ -58,6 +73,11 @@ public final class ModelParams {
             t.add(new Tensor("block" + i + ".ln2.beta", b.norm2.beta, false));
             t.add(new Tensor("exit" + i + ".weight", exitHeads[i].weight, false));
             t.add(new Tensor("exit" + i + ".bias", exitHeads[i].bias, false));
+        }
+        if (config.lexical()) {   // last, so the paper network's order is unchanged
+            t.add(new Tensor("lex.table", lexTable, bin));
+            t.add(new Tensor("lex.head.weight", lexHead.weight, false));
+            t.add(new Tensor("lex.head.bias", lexHead.bias, false));
         }
         return Collections.unmodifiableList(t);
     }

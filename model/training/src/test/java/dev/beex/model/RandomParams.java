@@ -34,6 +34,14 @@ public final class RandomParams {
                 h.bias[i] = (float) r.nextGaussian() * 0.5f;
             }
         }
+        if (p.lexHead != null) {
+            for (int i = 0; i < p.lexHead.weight.length; i++) {
+                p.lexHead.weight[i] *= 4f;
+            }
+            for (int i = 0; i < p.lexHead.bias.length; i++) {
+                p.lexHead.bias[i] = (float) r.nextGaussian() * 0.5f;
+            }
+        }
         return p;
     }
 }

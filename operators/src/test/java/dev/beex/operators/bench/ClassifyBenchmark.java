@@ -8,7 +8,7 @@ import dev.beex.operators.ClassifyOptions;
 import dev.beex.operators.ModelStateDescriptors;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.operators.OperatorsTestAccess;
-import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.SourcePosition;
 import dev.beex.schemas.TextRecord;
@@ -51,7 +51,7 @@ public class ClassifyBenchmark {
 
     private List<TextRecord> records;
     private InferenceEngine engine;
-    private BroadcastOperatorTestHarness<TextRecord, ModelUpdate, PredictionRecord> harness;
+    private BroadcastOperatorTestHarness<TextRecord, ModelRegistry, PredictionRecord> harness;
     private int next;
 
     @Setup(Level.Trial)
@@ -66,7 +66,7 @@ public class ClassifyBenchmark {
         engine = model.newEngine(ExitRule.FULL_DEPTH);
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
                 new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride("none")), ModelStateDescriptors.MODELS);
-        harness.processBroadcastElement(ModelUpdates.deploy("bench", 1, model.toBytes(), null), 0);
+        harness.processBroadcastElement(OperatorsTestAccess.decide(ModelUpdates.deploy("bench", 1, model.toBytes(), null)), 0);
     }
 
     @TearDown(Level.Trial)

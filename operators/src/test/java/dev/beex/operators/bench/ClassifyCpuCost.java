@@ -9,7 +9,7 @@ import dev.beex.operators.ModelStateDescriptors;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.operators.OperatorsTestAccess;
 import dev.beex.operators.OutputTags;
-import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.SourcePosition;
 import dev.beex.schemas.TextRecord;
@@ -44,11 +44,11 @@ public final class ClassifyCpuCost {
                     .setEventTime(Instant.ofEpochMilli(i)).setSource(new SourcePosition("t", 0, (long) i)).build());
         }
         InferenceEngine engine = model.newEngine(ExitRule.FULL_DEPTH);
-        BroadcastOperatorTestHarness<TextRecord, ModelUpdate, PredictionRecord> harness =
+        BroadcastOperatorTestHarness<TextRecord, ModelRegistry, PredictionRecord> harness =
                 ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
                         new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride("none")),
                         ModelStateDescriptors.MODELS);
-        harness.processBroadcastElement(ModelUpdates.deploy("bench", 1, model.toBytes(), null), 0);
+        harness.processBroadcastElement(OperatorsTestAccess.decide(ModelUpdates.deploy("bench", 1, model.toBytes(), null)), 0);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         System.out.printf("model %s, %d records per round, exit rule none%n", model.config(), n);
         for (int round = 0; round <= rounds; round++) {

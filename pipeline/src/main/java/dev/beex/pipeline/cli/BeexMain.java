@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             PublishCommand.class,
             ProduceCommand.class,
+            ConsumeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -27,12 +27,21 @@ final class CliFiles {
 
     /** A labeled data file (JSON lines, CSV or TSV); {@code what} names it in errors (e.g. a flag). */
     static List<LabeledText> readData(Path file, String what) {
+        return readData(file, what, true);
+    }
+
+    /** Texts to score: as {@link #readData(Path, String)}, but a record may have no label (then null). */
+    static List<LabeledText> readTexts(Path file, String what) {
+        return readData(file, what, false);
+    }
+
+    private static List<LabeledText> readData(Path file, String what, boolean labelsRequired) {
         if (!Files.isRegularFile(file)) {
             throw new UserException(what + ": data file not found: " + file);
         }
         List<LabeledText> data;
         try {
-            data = DatasetReader.read(file);
+            data = DatasetReader.read(file, labelsRequired);
         } catch (IOException e) {
             throw new UserException(what + ": " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import dev.beex.model.eval.EvalPlot;
 import dev.beex.model.eval.EvalReport;
 import dev.beex.model.eval.Evaluator;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.exit.ExitSweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluates a model artifact on labeled data (.jsonl, .csv, .tsv, optionally .gz):",
             "accuracy and macro-F1 with the exit rule and at full depth, every exit's accuracy, the",
-            "exit-threshold sweep, mean blocks run, FLOPs saved, hard examples and model size."})
+            "exit-threshold sweep, mean blocks run, FLOPs saved, the exit histogram, fixed truncation at every",
+            "depth, hard examples and their error rate, the rule calibration would choose, and model size."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model artifact file.")
     Path model;
@@ -27,8 +29,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Labeled data file.")
     Path data;
 
-    @Option(names = "--exit-rule", description = "Override the model's exit rule: reduction:<delta>, entropy:<max>, patience:<n> or none.")
+    @Option(names = "--exit-rule", description = "Override the model's exit rule: reduction:<delta>, entropy:<max>, patience:<n> or none, optionally ,floor:<p>.")
     String exitRule;
+
+    @Option(names = "--hard-budget", paramLabel = "F", description = "Review budget of the suggested (recalibrated) rule. Default: the one the model was trained with, else "
+            + ExitSweep.DEFAULT_HARD_BUDGET + ".")
+    Double hardBudget;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
@@ -43,9 +49,13 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelArtifact artifact = CliFiles.readModel(model);
         ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
+        double budget = hardBudget != null ? hardBudget : trainedBudget(artifact);
+        if (!(budget >= 0 && budget < 1)) {
+            throw new UserException("--hard-budget: must be in [0, 1), not " + budget);
+        }
         List<LabeledText> records = CliFiles.readData(data, "--data");
         Evaluator evaluator = threads == null ? new Evaluator() : new Evaluator(threads);
-        EvalReport report = evaluator.evaluate(artifact, records, rule);
+        EvalReport report = evaluator.evaluate(artifact, records, rule, budget);
         if (plot != null) {
             EvalPlot.write(report, model.getFileName() + " on " + data.getFileName(), plot);
         }
@@ -60,5 +70,15 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The review budget stored by {@code beex train}, or the default for older models. */
+    private static double trainedBudget(ModelArtifact artifact) {
+        String v = artifact.metadata().get(TrainCommand.HARD_BUDGET_KEY);
+        try {
+            return v == null ? ExitSweep.DEFAULT_HARD_BUDGET : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return ExitSweep.DEFAULT_HARD_BUDGET;
+        }
     }
 }

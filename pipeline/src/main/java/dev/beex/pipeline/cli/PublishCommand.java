@@ -6,14 +6,19 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.ControlProducer;
+import dev.beex.pipeline.kafka.ModelVerdict;
+import dev.beex.schemas.ModelEvent;
+import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelUpdate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
@@ -57,18 +62,56 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--rollback", description = "Roll back to a retained version instead of deploying.")
     boolean rollback;
 
+    @Option(names = "--wait", description = "Wait for the job's verdict (model events topic); exit 1 when it rejects the update.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "With --wait: give up after this long, exit 3 (default 120).")
+    int timeoutSeconds;
+
+    @Option(names = "--events-topic", paramLabel = "TOPIC", description = "Model events topic for --wait (default beex.model-events, or the config's).")
+    String eventsTopic;
+
     @Override
     public Integer call() {
         Map<String, String> overrides = new HashMap<>();
         if (topic != null) {
             overrides.put(JobConfig.TOPIC_CONTROL, topic);
         }
+        if (eventsTopic != null) {
+            overrides.put(JobConfig.TOPIC_MODEL_EVENTS, eventsTopic);
+        }
         JobConfig config = connection.resolve(overrides);
+        if (timeoutSeconds < 1) {
+            throw new UserException("--timeout must be >= 1 second, got " + timeoutSeconds);
+        }
         ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
         RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
-        System.out.printf("published %s %s v%d to %s-%d@%d (%s)%n", update.getAction().name().toLowerCase(),
-                update.getModelName(), update.getVersion(), where.topic(), where.partition(), where.offset(),
-                config.bootstrapServers());
+        String what = !rollback ? "deploy of " + update.getModelName() + " v" + update.getVersion()
+                : update.getVersion() == 0 ? "rollback of " + update.getModelName() + " to the version before the active one"
+                : "rollback of " + update.getModelName() + " to v" + update.getVersion();
+        // Sent is not accepted: only the job decides (versions, hash, signature, self-tests).
+        System.out.printf("sent %s to %s-%d@%d (%s)%s%n", what, where.topic(), where.partition(), where.offset(),
+                config.bootstrapServers(), await ? "; waiting for the job's verdict" : "; the job's verdict: beex consume --topic "
+                        + config.topics().modelEvents() + ", or publish --wait");
+        if (!await) {
+            return 0;
+        }
+        String position = where.topic() + "-" + where.partition() + "-" + where.offset();
+        Optional<ModelEvent> verdict = ModelVerdict.await(config.kafkaClientProperties(), config.topics().modelEvents(),
+                position, Duration.ofSeconds(timeoutSeconds));
+        if (verdict.isEmpty()) {
+            System.err.printf("beex: no verdict on %s from the job within %d s (is a job reading '%s'?)%n", what,
+                    timeoutSeconds, config.topics().control());
+            return 3;
+        }
+        ModelEvent e = verdict.get();
+        if (e.getType() == ModelEventType.REJECTED) {
+            System.err.printf("beex: the job rejected %s: %s%n", what, e.getReason());
+            return 1;
+        }
+        System.out.printf("%s: %s v%d active (was v%d)%n", e.getType().name().toLowerCase().replace('_', ' '),
+                e.getModelName(), e.getActiveVersion(), e.getPreviousVersion());
         return 0;
     }
 

@@ -50,8 +50,16 @@ public final class RunCommand implements Callable<Integer> {
     String delivery;
     @Option(names = "--input-format", paramLabel = "FORMAT", description = "avro (default), json or text.")
     String inputFormat;
+    @Option(names = "--output-format", paramLabel = "FORMAT", description = "Predictions and hard examples as avro (default) or json.")
+    String outputFormat;
     @Option(names = "--max-text-bytes", paramLabel = "N", description = "Longer texts are dead-lettered (default 65536).")
     Integer maxTextBytes;
+    @Option(names = "--max-record-bytes", paramLabel = "N",
+            description = "Input messages (key + value) above it are dead-lettered (default 262144; lowered to fit the output topics).")
+    Integer maxRecordBytes;
+    @Option(names = "--dead-letter-value-bytes", paramLabel = "N",
+            description = "Dead letters carry at most this prefix of the raw value (default 65536; lowered to fit the topic).")
+    Integer deadLetterValueBytes;
     @Option(names = "--hold-buffer", paramLabel = "N", description = "Records held per subtask before any model (default 100000).")
     Integer holdBuffer;
     @Option(names = "--trusted-key", paramLabel = "FILE", description = "Ed25519 public key; models must be signed by one. Repeatable.")
@@ -71,6 +79,9 @@ public final class RunCommand implements Callable<Integer> {
     String savepoint;
     @Option(names = "--web-port", paramLabel = "PORT", defaultValue = "0", description = "Local mode: Flink web UI port on 127.0.0.1 (default: any free port).")
     int webPort;
+    @Option(names = "--metrics-port", paramLabel = "PORT[-PORT]", defaultValue = "9249-9259",
+            description = "Local mode: Prometheus /metrics on 127.0.0.1, the first free port of the range (default 9249-9259; 'none' = off).")
+    String metricsPort;
 
     @Override
     public Integer call() throws Exception {
@@ -92,9 +103,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw new UserException("--cluster makes no sense inside a job submitted to a cluster");
             }
         } else if (cluster == null) {
+            if (!"none".equals(metricsPort)) {
+                LocalFlink.prometheus(conf, metricsPort);
+            }
             env = LocalFlink.environment(p, webPort, conf);
-            System.err.printf("beex run: local Flink, parallelism %d, Kafka %s, %s -> %s (Ctrl-C stops)%n", p,
-                    config.bootstrapServers(), config.topics().text(), config.topics().predictions());
+            System.err.printf("beex run: local Flink, parallelism %d, Kafka %s, %s -> %s, metrics %s (Ctrl-C stops)%n", p,
+                    config.bootstrapServers(), config.topics().text(), config.topics().predictions(),
+                    "none".equals(metricsPort) ? "off" : "http://127.0.0.1:" + metricsPort + "/metrics");
         } else {
             String[] hp = cluster.split(":");
             if (hp.length != 2) {
@@ -126,7 +141,10 @@ public final class RunCommand implements Callable<Integer> {
         o.put(JobConfig.CHECKPOINT_DIR, checkpointDir);
         o.put(JobConfig.DELIVERY, delivery);
         o.put(JobConfig.INPUT_FORMAT, inputFormat);
+        o.put(JobConfig.OUTPUT_FORMAT, outputFormat);
         o.put(JobConfig.MAX_TEXT_BYTES, maxTextBytes == null ? null : maxTextBytes.toString());
+        o.put(JobConfig.MAX_RECORD_BYTES, maxRecordBytes == null ? null : maxRecordBytes.toString());
+        o.put(JobConfig.DEAD_LETTER_VALUE_BYTES, deadLetterValueBytes == null ? null : deadLetterValueBytes.toString());
         o.put(JobConfig.HOLD_BUFFER_SIZE, holdBuffer == null ? null : holdBuffer.toString());
         if (!trustedKeys.isEmpty()) {
             o.put(JobConfig.TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));

@@ -5,6 +5,7 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.teacher.Teacher;
 import dev.beex.model.teacher.TeacherCache;
+import dev.beex.model.train.LexicalOptions;
 import dev.beex.model.train.TrainOptions;
 import dev.beex.model.train.TrainedModel;
 import dev.beex.model.train.Trainer;
@@ -21,12 +22,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code beex train}: binarization-aware training, δ calibration on dev, then the model artifact. */
+/** {@code beex train}: binarization-aware training, exit-rule calibration on dev, then the model artifact. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Trains a BEExformer (binarization-aware, soft-routing loss over all exits), calibrates",
-            "the early-exit threshold delta on the dev split and writes the model artifact."})
+            "the early-exit rule (kind, threshold, confidence floor) on the dev split for the review budget",
+            "and writes the model artifact."})
 public final class TrainCommand implements Callable<Integer> {
     private static final TrainOptions D = TrainOptions.defaults();
+    /** Artifact metadata key of the review budget the rule was calibrated for ({@code beex eval} reuses it). */
+    static final String HARD_BUDGET_KEY = "calibration.hardBudget";
 
     @Option(names = "--train", required = true, description = "Training data (.jsonl, .csv, .tsv).")
     Path train;
@@ -40,13 +44,27 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "binary (BEExformer) or float (baseline). Default: binary.")
     String precision = "binary";
 
+    @Option(names = "--arch", description = "lexical (default): a hashed 1-bit lexical path (word uni/bigrams, char 3-5-grams)"
+            + " with an exit 0 before block 1, whose vector every block exit also reads; paper: the paper's network"
+            + " (one exit per block, no lexical path).")
+    String arch = "lexical";
+
+    @Option(names = "--lex-buckets", description = "Lexical path: rows of the hashed feature table. Default: ${DEFAULT-VALUE}.")
+    int lexBuckets = D.lexical().buckets();
+
+    @Option(names = "--lex-dim", description = "Lexical path: width of the lexical vector (bits per table row). Default: ${DEFAULT-VALUE}.")
+    int lexDim = D.lexical().dim();
+
+    @Option(names = "--lex-lr-scale", description = "Lexical path: the table's learning rate is lr times this. Default: ${DEFAULT-VALUE}.")
+    float lexLrScale = D.lexical().lrScale();
+
     @Option(names = "--dim", description = "Model width d. Default: ${DEFAULT-VALUE}.")
     int dim = D.dim();
 
     @Option(names = "--heads", description = "Attention heads. Default: ${DEFAULT-VALUE}.")
     int heads = D.heads();
 
-    @Option(names = "--blocks", description = "Blocks (= exits). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--blocks", description = "Blocks (exits: blocks + 1 with the lexical path). Default: ${DEFAULT-VALUE}.")
     int blocks = D.blocks();
 
     @Option(names = "--hidden", description = "SLFN hidden width. Default: ${DEFAULT-VALUE}.")
@@ -86,11 +104,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clip", description = "Global gradient-norm clip (0 = off). Default: ${DEFAULT-VALUE}.")
     float clip = D.gradClip();
 
-    @Option(names = "--exit-weights", description = "Soft-routing loss weights: linear (w_i ~ i), uniform, last, or one number per block. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--exit-weights", description = "Soft-routing loss weights: linear (w_e ~ e + 1), uniform, last, or one number per exit (exit 0 first). Default: ${DEFAULT-VALUE}.")
     String exitWeights = D.exitWeights();
 
-    @Option(names = "--exit-tolerance", description = "Delta calibration: accuracy within this of the best counts as a tie (fewest blocks wins). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--exit-tolerance", description = "Exit-rule calibration: accuracy within this of the best counts as a tie (fewest blocks wins). Default: ${DEFAULT-VALUE}.")
     double exitTolerance = D.exitTolerance();
+
+    @Option(names = "--hard-budget", paramLabel = "F", description = "Review budget: calibrate the exit rule so that about this fraction of dev records reach the last exit still unsure (hard examples, sent to review); 0 = none. Default: ${DEFAULT-VALUE}.")
+    double hardBudget = D.hardBudget();
 
     @Option(names = "--seed", description = "Random seed. Default: ${DEFAULT-VALUE}.")
     long seed = D.seed();
@@ -121,10 +142,17 @@ public final class TrainCommand implements Callable<Integer> {
             default -> throw new UserException("--precision: '" + precision + "' is not binary or float");
         };
         int epochCount = parseEpochs(epochs);
+        boolean lexicalArch = switch (arch.trim().toLowerCase(Locale.ROOT)) {
+            case "lexical" -> true;
+            case "paper" -> false;
+            default -> throw new UserException("--arch: '" + arch + "' is not lexical or paper");
+        };
         TrainOptions options;
         try {
+            LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
-                    warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                    warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
+                    lexical);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
@@ -157,6 +185,8 @@ public final class TrainCommand implements Callable<Integer> {
         metadata.put("train.bestEpoch", Integer.toString(model.bestEpoch()));
         metadata.put("dev.accuracy", String.format(Locale.ROOT, "%.4f", model.devAccuracy()));
         metadata.put("dev.meanBlocks", String.format(Locale.ROOT, "%.3f", model.devMeanBlocks()));
+        metadata.put("dev.hardFraction", String.format(Locale.ROOT, "%.4f", model.devHardFraction()));
+        metadata.put(HARD_BUDGET_KEY, Double.toString(options.hardBudget()));
         ModelArtifact artifact = ModelArtifact.create(model.params(), model.tokenizer(), model.labels(),
                 model.exitRule(), metadata);
         try {
@@ -176,6 +206,8 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean blocks %.2f of %d%n",
                 model.bestEpoch(), options.epochsFor(trainData.size()), model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
                 model.devMeanBlocks(), blocks);
+        o.printf(Locale.ROOT, "dev with the rule (model as stored): hard examples %.4f (budget %.4f), FLOPs saved %.4f%n",
+                model.devHardFraction(), options.hardBudget(), model.devFlopsSaved());
         o.printf(Locale.ROOT, "wall time %.1f s; wrote %s: %,d bytes (float32 export would be %,d bytes, %.1fx)%n",
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());

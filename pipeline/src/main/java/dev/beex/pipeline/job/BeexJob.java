@@ -1,16 +1,23 @@
 package dev.beex.pipeline.job;
 
 import dev.beex.model.artifact.ArtifactSignature;
+import dev.beex.operators.ArtifactFetchFunction;
 import dev.beex.operators.ClassifyFunction;
 import dev.beex.operators.ClassifyOptions;
+import dev.beex.operators.ControlBootstrap;
 import dev.beex.operators.ControlDecodeFunction;
+import dev.beex.operators.ControlMessage;
 import dev.beex.operators.DecodeFunction;
+import dev.beex.operators.KafkaControlBootstrap;
+import dev.beex.operators.KafkaModelEventLog;
+import dev.beex.operators.ModelControlFunction;
 import dev.beex.operators.ModelStateDescriptors;
 import dev.beex.operators.OutputTags;
 import dev.beex.operators.RawRecord;
 import dev.beex.operators.RawRecordDeserializationSchema;
+import dev.beex.operators.RecordLimits;
 import dev.beex.operators.TopicSchemas;
-import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.TextRecord;
 import java.io.IOException;
@@ -24,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -32,6 +40,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -46,10 +55,14 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * text topic --source--> Decode --+--> Classify (broadcast-connected) --> predictions topic
- *                           |     |        +--> hard examples / model events (side outputs)
+ *                           |     |        +--> hard examples (side output)
  *                           v     |
- *                     dead letters| control topic --source--> ControlDecode --> broadcast
+ *                     dead letters| control topic --source--> ControlDecode --> Fetch (async I/O)
+ *                                 |        --> Decide (ModelControlFunction) --> model events
+ *                                 +------------------ broadcast of the decided registries
  * </pre>
+ * The control path runs with parallelism 1: every control message is validated once and the
+ * classifiers receive the decision.
  */
 public final class BeexJob {
 
@@ -58,10 +71,22 @@ public final class BeexJob {
     public static final String UID_CONTROL_SOURCE = "beex-control-source";
     public static final String UID_DECODE = "beex-decode";
     public static final String UID_CONTROL_DECODE = "beex-control-decode";
+    public static final String UID_CONTROL_FETCH = "beex-control-fetch";
+    public static final String UID_CONTROL_DECIDE = "beex-control-decide";
     public static final String UID_CLASSIFY = "beex-classify";
 
     /** Kafka's broker-side maximum is 15 min; Flink's 1 h default would fail every transaction. */
     public static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+    /**
+     * Output buffers between tasks are flushed at least this often. Flink's default (100 ms)
+     * adds up to 100 ms per network exchange when the load is light (decode -> classify ->
+     * sinks has two); 10 ms keeps at-least-once latency low at a small throughput cost. An
+     * {@code execution.buffer-timeout} set in the Flink configuration wins.
+     */
+    public static final long BUFFER_TIMEOUT_MS = 10;
+    private static final long DEFAULT_FLINK_BUFFER_TIMEOUT_MS =
+            org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT.defaultValue().toMillis();
 
     private BeexJob() {
     }
@@ -110,40 +135,57 @@ public final class BeexJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config, int parallelism) {
         Topics topics = config.topics();
         env.setParallelism(parallelism);
+        if (env.getBufferTimeout() == DEFAULT_FLINK_BUFFER_TIMEOUT_MS) {
+            env.setBufferTimeout(BUFFER_TIMEOUT_MS);
+        }
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
+        RecordLimits limits = OutputBounds.of(config);
+        ClassifyOptions options = classifyOptions(config);
         DataStream<RawRecord> raw = env
                 .fromSource(textSource(config), WatermarkStrategy.noWatermarks(), "text: " + topics.text())
                 .uid(UID_TEXT_SOURCE);
         SingleOutputStreamOperator<TextRecord> texts = raw
-                .process(new DecodeFunction(config.inputFormat(), config.maxTextBytes()), new AvroTypeInfo<>(TextRecord.class))
+                .process(new DecodeFunction(config.inputFormat(), limits), new AvroTypeInfo<>(TextRecord.class))
                 .name("decode").uid(UID_DECODE);
 
-        SingleOutputStreamOperator<ModelUpdate> updates = env
+        SingleOutputStreamOperator<ControlMessage> messages = env
                 .fromSource(controlSource(config), WatermarkStrategy.noWatermarks(), "control: " + topics.control())
                 .uid(UID_CONTROL_SOURCE)
                 .setParallelism(1)
-                .process(new ControlDecodeFunction(), new AvroTypeInfo<>(ModelUpdate.class))
+                .process(new ControlDecodeFunction(), TypeInformation.of(ControlMessage.class))
                 .name("decode control").uid(UID_CONTROL_DECODE)
                 .setParallelism(1);
-        BroadcastStream<ModelUpdate> models = updates.broadcast(ModelStateDescriptors.MODELS);
+        SingleOutputStreamOperator<ControlMessage> fetched = AsyncDataStream
+                .orderedWait(messages, new ArtifactFetchFunction(options), ArtifactFetchFunction.timeoutMillis(options),
+                        TimeUnit.MILLISECONDS, 4)
+                .name("fetch models").uid(UID_CONTROL_FETCH)
+                .setParallelism(1);
+        SingleOutputStreamOperator<ModelRegistry> decisions = fetched
+                .process(new ModelControlFunction(options,
+                                new KafkaModelEventLog(config.kafkaClientProperties(), topics.modelEvents())),
+                        new AvroTypeInfo<>(ModelRegistry.class))
+                .name("decide models").uid(UID_CONTROL_DECIDE)
+                .setParallelism(1);
+        BroadcastStream<ModelRegistry> models = decisions.broadcast(ModelStateDescriptors.MODELS);
 
+        ControlBootstrap bootstrap = new KafkaControlBootstrap(config.kafkaClientProperties(), topics.control(),
+                KafkaControlBootstrap.DEFAULT_STALL_TIMEOUT);
         SingleOutputStreamOperator<PredictionRecord> predictions = texts
                 .connect(models)
-                .process(new ClassifyFunction(classifyOptions(config)), new AvroTypeInfo<>(PredictionRecord.class))
+                .process(new ClassifyFunction(options, bootstrap, limits), new AvroTypeInfo<>(PredictionRecord.class))
                 .name("classify").uid(UID_CLASSIFY);
 
-        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions())))
+        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions(), config.outputFormat())))
                 .name("predictions: " + topics.predictions()).uid("beex-sink-predictions");
         predictions.getSideOutput(OutputTags.HARD_EXAMPLES)
-                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples())))
+                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples(), config.outputFormat())))
                 .name("hard examples: " + topics.hardExamples()).uid("beex-sink-hard-examples");
         texts.getSideOutput(OutputTags.DEAD_LETTERS)
                 .union(predictions.getSideOutput(OutputTags.DEAD_LETTERS))
                 .sinkTo(sink(config, "dead-letters", TopicSchemas.deadLetters(topics.deadLetters())))
                 .name("dead letters: " + topics.deadLetters()).uid("beex-sink-dead-letters");
-        predictions.getSideOutput(OutputTags.MODEL_EVENTS)
-                .union(updates.getSideOutput(OutputTags.MODEL_EVENTS))
+        decisions.getSideOutput(OutputTags.MODEL_EVENTS)
                 .sinkTo(sink(config, "model-events", TopicSchemas.modelEvents(topics.modelEvents())))
                 .name("model events: " + topics.modelEvents()).uid("beex-sink-model-events");
     }
@@ -163,8 +205,9 @@ public final class BeexJob {
 
     /**
      * Control input. Always from the earliest offset when the job starts without state: a fresh
-     * job must replay the model history to find the active version (decisions are deterministic).
-     * A restored job resumes from its checkpointed offsets and has the models in broadcast state.
+     * job replays the model history to reach the latest decision (decisions are deterministic, and
+     * the classifiers serve nothing before the replay reached the end offsets of the start).
+     * A restored job resumes from its checkpointed offsets and has the models in its state.
      */
     static KafkaSource<RawRecord> controlSource(JobConfig config) {
         return KafkaSource.<RawRecord>builder()

@@ -2,6 +2,8 @@ package dev.beex.pipeline.job;
 
 import dev.beex.model.exit.ExitRule;
 import dev.beex.operators.InputFormat;
+import dev.beex.operators.OutputFormat;
+import dev.beex.operators.RecordLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,8 @@ import java.util.TreeMap;
  * {@code group.id} [beex], {@code parallelism} [0 = one subtask per text-topic partition],
  * {@code checkpoint.interval.ms} [5000], {@code checkpoint.dir} [none: state in JobManager memory],
  * {@code delivery} [exactly-once], {@code transactional.id.prefix} [beex],
- * {@code input.format} [avro], {@code max.text.bytes} [65536], {@code hold.buffer.size} [100000],
+ * {@code input.format} [avro], {@code output.format} [avro: predictions and hard examples; or json], {@code max.text.bytes} [65536], {@code max.record.bytes} [262144],
+ * {@code dead-letter.max.value.bytes} [65536], {@code hold.buffer.size} [100000],
  * {@code trusted.keys} [none: comma-separated Ed25519 public key files],
  * {@code exit.rule} [the model's own], and {@code kafka.*}: passed, without the prefix, to every
  * Kafka client of the job (e.g. {@code kafka.security.protocol=SASL_SSL}).
@@ -41,7 +44,10 @@ public record JobConfig(
         DeliveryGuarantee delivery,
         String transactionalIdPrefix,
         InputFormat inputFormat,
+        OutputFormat outputFormat,
         int maxTextBytes,
+        int maxRecordBytes,
+        int deadLetterValueBytes,
         int holdBufferSize,
         List<Path> trustedKeys,
         String exitRule,
@@ -61,7 +67,10 @@ public record JobConfig(
     public static final String DELIVERY = "delivery";
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional.id.prefix";
     public static final String INPUT_FORMAT = "input.format";
+    public static final String OUTPUT_FORMAT = "output.format";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
+    public static final String MAX_RECORD_BYTES = "max.record.bytes";
+    public static final String DEAD_LETTER_VALUE_BYTES = "dead-letter.max.value.bytes";
     public static final String HOLD_BUFFER_SIZE = "hold.buffer.size";
     public static final String TRUSTED_KEYS = "trusted.keys";
     public static final String EXIT_RULE = "exit.rule";
@@ -70,7 +79,8 @@ public record JobConfig(
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, TOPIC_TEXT, TOPIC_CONTROL,
             TOPIC_PREDICTIONS, TOPIC_HARD_EXAMPLES, TOPIC_DEAD_LETTERS, TOPIC_MODEL_EVENTS, GROUP_ID,
             PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, DELIVERY, TRANSACTIONAL_ID_PREFIX,
-            INPUT_FORMAT, MAX_TEXT_BYTES, HOLD_BUFFER_SIZE, TRUSTED_KEYS, EXIT_RULE);
+            INPUT_FORMAT, OUTPUT_FORMAT, MAX_TEXT_BYTES, MAX_RECORD_BYTES, DEAD_LETTER_VALUE_BYTES, HOLD_BUFFER_SIZE, TRUSTED_KEYS,
+            EXIT_RULE);
 
     public JobConfig {
         topics = topics == null ? Topics.DEFAULT : topics;
@@ -91,8 +101,15 @@ public record JobConfig(
         if (inputFormat == null) {
             throw new IllegalArgumentException(INPUT_FORMAT + " must be avro, json or text");
         }
+        outputFormat = outputFormat == null ? OutputFormat.AVRO : outputFormat;
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException(MAX_TEXT_BYTES + " must be >= 1, got " + maxTextBytes);
+        }
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException(MAX_RECORD_BYTES + " must be >= 1, got " + maxRecordBytes);
+        }
+        if (deadLetterValueBytes < 0) {
+            throw new IllegalArgumentException(DEAD_LETTER_VALUE_BYTES + " must be >= 0, got " + deadLetterValueBytes);
         }
         if (holdBufferSize < 0) {
             throw new IllegalArgumentException(HOLD_BUFFER_SIZE + " must be >= 0, got " + holdBufferSize);
@@ -160,7 +177,10 @@ public record JobConfig(
                 DeliveryGuarantee.parse(get(p, DELIVERY, "exactly-once")),
                 get(p, TRANSACTIONAL_ID_PREFIX, "beex"),
                 InputFormat.parse(get(p, INPUT_FORMAT, "avro")),
-                getInt(p, MAX_TEXT_BYTES, 64 * 1024),
+                OutputFormat.parse(get(p, OUTPUT_FORMAT, "avro")),
+                getInt(p, MAX_TEXT_BYTES, RecordLimits.DEFAULT_MAX_TEXT_BYTES),
+                getInt(p, MAX_RECORD_BYTES, RecordLimits.DEFAULT_MAX_RECORD_BYTES),
+                getInt(p, DEAD_LETTER_VALUE_BYTES, RecordLimits.DEFAULT_DEAD_LETTER_VALUE_BYTES),
                 getInt(p, HOLD_BUFFER_SIZE, 100_000),
                 keys,
                 exitRule.isEmpty() ? null : exitRule,
@@ -186,7 +206,10 @@ public record JobConfig(
         p.setProperty(DELIVERY, delivery.cliName());
         p.setProperty(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
         p.setProperty(INPUT_FORMAT, inputFormat.name().toLowerCase(Locale.ROOT));
+        p.setProperty(OUTPUT_FORMAT, outputFormat.name().toLowerCase(Locale.ROOT));
         p.setProperty(MAX_TEXT_BYTES, String.valueOf(maxTextBytes));
+        p.setProperty(MAX_RECORD_BYTES, String.valueOf(maxRecordBytes));
+        p.setProperty(DEAD_LETTER_VALUE_BYTES, String.valueOf(deadLetterValueBytes));
         p.setProperty(HOLD_BUFFER_SIZE, String.valueOf(holdBufferSize));
         if (!trustedKeys.isEmpty()) {
             p.setProperty(TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));

@@ -52,6 +52,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** As {@link #start()}, with extra broker properties (they win over the defaults). */
     public static EmbeddedKafka start(Map<String, String> overrides) {
+        return start(0, overrides);
+    }
+
+    /** As {@link #start()}, listening on {@code brokerPort} (0 = any free port). */
+    public static EmbeddedKafka start(int brokerPort, Map<String, String> overrides) {
         Path dir;
         try {
             dir = Files.createTempDirectory("beex-kafka-");
@@ -59,9 +64,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temp dir for Kafka", e);
         }
         try {
-            int brokerPort = freePort();
+            int port = brokerPort > 0 ? brokerPort : freePort();
             int controllerPort = freePort();
-            Properties props = brokerProperties(dir.resolve("logs"), brokerPort, controllerPort);
+            Properties props = brokerProperties(dir.resolve("logs"), port, controllerPort);
             overrides.forEach(props::setProperty);
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
@@ -70,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(config);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, server, "127.0.0.1:" + port);
             kafka.awaitReady();
             return kafka;
         } catch (IOException | RuntimeException e) {

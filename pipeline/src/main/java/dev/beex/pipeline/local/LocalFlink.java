@@ -1,5 +1,6 @@
 package dev.beex.pipeline.local;
 
+import dev.beex.pipeline.metrics.LoopbackPrometheusReporterFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -25,6 +26,22 @@ public final class LocalFlink {
         conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
         conf.set(TaskManagerOptions.HOST, LOOPBACK);
         conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        return conf;
+    }
+
+    /**
+     * Prometheus metrics of the MiniCluster on 127.0.0.1 ({@code ports}: a port or a range, the
+     * first free one is taken): {@code http://127.0.0.1:9249/metrics} by default.
+     */
+    public static Configuration prometheus(Configuration conf, String ports) {
+        try {
+            new org.apache.flink.util.PortRange(ports);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("metrics port '" + ports + "': expected PORT or PORT-PORT");
+        }
+        conf.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporterFactory.class.getName());
+        conf.setString("metrics.reporter.prom.port", ports);
+        conf.setString("metrics.reporter.prom.host", LOOPBACK);
         return conf;
     }
 

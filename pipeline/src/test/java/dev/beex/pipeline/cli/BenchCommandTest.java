@@ -50,6 +50,46 @@ class BenchCommandTest {
     }
 
     @Test
+    void benchReadsUnlabeledTexts(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("m.beex");
+        TestModels.artifact(3).write(model);
+        List<String> lines = new ArrayList<>();
+        for (LabeledText t : TestModels.sentences(12)) {
+            lines.add(new ObjectMapper().writeValueAsString(java.util.Map.of("text", t.text())));
+        }
+        Path jsonl = Files.write(dir.resolve("texts.jsonl"), lines);
+        Path csv = Files.writeString(dir.resolve("texts.csv"), "id,text\na,a fine phone\nb,\"it broke, sadly\"\n");
+        for (Path data : List.of(jsonl, csv)) {
+            CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data.toString(), "--json",
+                    "--warmup-seconds", "0", "--seconds", "0.2");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode j = new ObjectMapper().readTree(r.out());
+            assertThat(j.get("texts").asInt()).isEqualTo(data == jsonl ? 12 : 2);
+            assertThat(j.has("accuracy")).as("no labels, no accuracy").isFalse();
+            assertThat(j.get("parityMismatches").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void threadsScoreAtOnce(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("m.beex");
+        TestModels.artifact(3).write(model);
+        CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--json",
+                "--warmup-seconds", "0.1", "--seconds", "0.3", "--threads", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("threads").asInt()).isEqualTo(2);
+        assertThat(j.get("threadsTextsPerSecond").asDouble()).isPositive();
+        assertThat(j.get("threadsFullDepthTextsPerSecond").asDouble()).isPositive();
+        assertThat(j.get("bitKernel").asText()).isIn("rows", "columns");
+
+        CliRun.Result bad = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(),
+                "--threads", "0");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("beex: --threads must be >= 1");
+    }
+
+    @Test
     void userErrorsAreOneLine(@TempDir Path dir) throws IOException {
         CliRun.Result missing = CliRun.run("bench", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
         assertThat(missing.code()).isEqualTo(1);

@@ -56,8 +56,10 @@ class CliKafkaTest {
 
         assertThat(BeexMain.run("publish", "--model", model.toString(), "--version", "7", "--sign-key", key.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
-        assertThat(BeexMain.run("publish", "--rollback", "--name", "spam", "--version", "5",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
+        CliRun.Result rolledBack = CliRun.run("publish", "--rollback", "--name", "spam", "--version", "5",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl");
+        assertThat(rolledBack.code()).as(rolledBack.err()).isZero();
+        assertThat(rolledBack.out()).startsWith("sent rollback of spam to v5 to ctl-0@1");
 
         List<ConsumerRecord<byte[], byte[]>> records = read("ctl", 2);
         ModelUpdate deploy = ModelUpdate.getDecoder().decode(records.get(0).value());
@@ -110,6 +112,36 @@ class CliKafkaTest {
                 }
             }
             assertThat(texts).as(format).containsExactly("win a free cruise", "lunch at noon?", "caf\u00e9 \u2615 tomorrow");
+        }
+    }
+
+    @Test
+    void produceRidesOutABrokerOutageLongerThan20SecondsAndReportsTheCount(@TempDir Path dir) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            lines.append("{\"id\":\"r").append(i).append("\",\"text\":\"record ").append(i).append("\",\"label\":\"ham\"}\n");
+        }
+        Path data = Files.writeString(dir.resolve("d.jsonl"), lines);
+        int port;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        // No broker yet: the producer has to wait it out (the old producer gave up after 20 s).
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.run("produce", "--data", data.toString(),
+                "--topic", "late", "--format", "text", "--bootstrap-servers", "127.0.0.1:" + port, "--timeout", "120"));
+        Thread.sleep(24_000);
+        assertThat(run).isNotDone();
+        try (EmbeddedKafka late = EmbeddedKafka.start(port, java.util.Map.of())) {
+            late.createTopic("late", 1);
+            CliRun.Result r = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("sent 20 records (20 acknowledged)");
+
+            // --skip resumes: only the records after the first 15.
+            CliRun.Result resumed = CliRun.run("produce", "--data", data.toString(), "--topic", "late", "--format", "text",
+                    "--bootstrap-servers", late.bootstrapServers(), "--skip", "15");
+            assertThat(resumed.code()).as(resumed.err()).isZero();
+            assertThat(resumed.out()).contains("sent 5 records (5 acknowledged)");
         }
     }
 

@@ -76,6 +76,31 @@ class DataAndEvalCommandsTest {
         assertThat(json.get("modelBytes").asLong()).isEqualTo(Files.size(modelFile));
         assertThat(json.get("rule").asText()).isEqualTo(model.exitRule().toString());
         assertThat(Files.readAllBytes(png)).hasSizeGreaterThan(5000);
+        // where records leave, fixed truncation at every depth, and the review queue's error rates
+        long sum = 0;
+        for (JsonNode c : json.get("exitHistogram")) {
+            sum += c.asLong();
+        }
+        assertThat(json.get("exitHistogram")).hasSize(3);
+        assertThat(sum).isEqualTo(120);
+        assertThat(json.get("fixedDepthAccuracy")).hasSize(3);
+        for (int k = 0; k < 3; k++) {
+            assertThat(json.get("fixedDepthAccuracy").get(k).asDouble()).isEqualTo(json.get("perExitAccuracy").get(k).asDouble());
+        }
+        double hard = json.get("hardFraction").asDouble();
+        assertThat(hard).isBetween(0.0, 1.0);
+        // accuracy = 1 − (hard share × hard error rate + the rest × their error rate)
+        double hardErr = json.get("hardErrorRate").isNull() ? 0 : json.get("hardErrorRate").asDouble();
+        double easyErr = json.get("easyErrorRate").isNull() ? 0 : json.get("easyErrorRate").asDouble();
+        assertThat(1 - hard * hardErr - (1 - hard) * easyErr).isCloseTo(json.get("accuracy").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(json.get("hardBudget").asDouble()).isEqualTo(0.03);
+        CliRun.Result budget = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
+                "--hard-budget", "0.1");
+        JsonNode withBudget = new ObjectMapper().readTree(budget.out());
+        assertThat(withBudget.get("hardBudget").asDouble()).isEqualTo(0.1);
+        assertThat(withBudget.get("suggested").get("hardFraction").asDouble()).isCloseTo(0.1,
+                org.assertj.core.api.Assertions.within(0.026));
 
         CliRun.Result none = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json", "--exit-rule", "none");
         JsonNode full = new ObjectMapper().readTree(none.out());
@@ -84,7 +109,8 @@ class DataAndEvalCommandsTest {
         assertThat(full.get("delta").isNull()).isTrue();
 
         CliRun.Result text = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString());
-        assertThat(text.out()).contains("accuracy").contains("FLOPs saved").contains("per-exit accuracy");
+        assertThat(text.out()).contains("accuracy").contains("FLOPs saved").contains("per-exit accuracy")
+                .contains("exit histogram").contains("fixed depth").contains("hard examples").contains("calibration on this data");
     }
 
     @Test

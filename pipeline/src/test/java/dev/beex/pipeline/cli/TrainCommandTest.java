@@ -2,6 +2,8 @@ package dev.beex.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
@@ -11,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +39,47 @@ class TrainCommandTest {
                 "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
                 "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("dev accuracy").contains("exit rule reduction:").contains("bytes");
+        assertThat(r.out()).contains("dev accuracy").contains("exit rule ").contains("bytes");
         ModelArtifact artifact = ModelArtifact.read(model);
+
+        // What train printed for dev is what eval of the written artifact reports on the same dev split.
+        Matcher m = Pattern.compile("dev accuracy ([0-9.]+) \\(last exit ([0-9.]+)\\), exit rule (\\S+), mean blocks ([0-9.]+)")
+                .matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        Matcher hard = Pattern.compile("hard examples ([0-9.]+) \\(budget ([0-9.]+)\\), FLOPs saved ([0-9.]+)").matcher(r.out());
+        assertThat(hard.find()).as(r.out()).isTrue();
+        CliRun.Result e = CliRun.run("eval", "--model", model.toString(), "--data", dev.toString(), "--json", "--threads", "1");
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(e.out());
+        assertThat(m.group(3)).isEqualTo(artifact.exitRule().toString()).isEqualTo(j.get("rule").asText())
+                .isEqualTo(j.get("suggested").get("rule").asText());
+        assertThat(m.group(1)).isEqualTo(String.format(Locale.ROOT, "%.4f", j.get("accuracy").asDouble()));
+        assertThat(m.group(2)).isEqualTo(String.format(Locale.ROOT, "%.4f", j.get("fullDepthAccuracy").asDouble()));
+        assertThat(m.group(4)).isEqualTo(String.format(Locale.ROOT, "%.2f", j.get("meanBlocks").asDouble()));
+        assertThat(hard.group(1)).isEqualTo(String.format(Locale.ROOT, "%.4f", j.get("hardFraction").asDouble()));
+        assertThat(hard.group(2)).isEqualTo("0.0300");
+        assertThat(hard.group(3)).isEqualTo(String.format(Locale.ROOT, "%.4f", j.get("flopsSaved").asDouble()));
+        assertThat(artifact.metadata()).containsEntry("calibration.hardBudget", "0.03")
+                .containsEntry("dev.accuracy", m.group(1));
+
         assertThat(artifact.config().dim()).isEqualTo(16);
         assertThat(artifact.config().blocks()).isEqualTo(2);
         assertThat(artifact.labels()).containsExactly("negative", "positive");
         assertThat(artifact.metadata()).containsKey("dev.accuracy");
         assertThat(artifact.newEngine().score("a great phone").label()).isIn("negative", "positive");
+        // the default architecture: the lexical path with its exit 0
+        assertThat(artifact.config().lexical()).isTrue();
+        assertThat(artifact.config().lexBuckets()).isEqualTo(1 << 15);
+        assertThat(artifact.config().exits()).isEqualTo(3);
+
+        Path paper = dir.resolve("out/paper.beex");
+        r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", paper.toString(),
+                "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--arch", "paper");
+        assertThat(r.code()).as(r.err()).isZero();
+        ModelArtifact p = ModelArtifact.read(paper);
+        assertThat(p.config().lexical()).isFalse();
+        assertThat(p.config().exits()).isEqualTo(2);
     }
 
     @Test
@@ -62,9 +101,24 @@ class TrainCommandTest {
         assertThat(r.err()).startsWith("beex: train: exit weights '1,2': expected").doesNotContain("\tat ");
 
         r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--arch", "bert");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --arch: 'bert' is not lexical or paper");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--lex-dim", "0");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("beex: train: lexical buckets and dim must both be > 0");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--token-dropout", "1");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: train: token dropout must be in [0, 1)");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--hard-budget", "1.5");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: train: hard budget must be in [0, 1)");
 
         r = CliRun.run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
         assertThat(r.code()).isEqualTo(1);

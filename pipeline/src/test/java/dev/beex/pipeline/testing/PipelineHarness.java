@@ -35,14 +35,21 @@ public final class PipelineHarness {
     public final JobConfig config;
 
     public PipelineHarness(EmbeddedKafka kafka, String name, int textPartitions, Map<String, String> overrides) {
+        this(kafka, name, textPartitions, overrides, Map.of());
+    }
+
+    /** {@code deadLetterTopicConfig}: topic configs of the dead-letter topic (e.g. a small max.message.bytes). */
+    public PipelineHarness(EmbeddedKafka kafka, String name, int textPartitions, Map<String, String> overrides,
+                           Map<String, String> deadLetterTopicConfig) {
         this.kafka = kafka;
         String p = name + "-" + RUNS.incrementAndGet() + ".";
         this.topics = new Topics(p + "text", p + "control", p + "predictions", p + "hard", p + "dead", p + "events");
         kafka.createTopic(topics.text(), textPartitions);
         kafka.createTopic(topics.control(), 1);
-        for (String out : List.of(topics.predictions(), topics.hardExamples(), topics.deadLetters(), topics.modelEvents())) {
+        for (String out : List.of(topics.predictions(), topics.hardExamples(), topics.modelEvents())) {
             kafka.createTopic(out, 2);
         }
+        kafka.createTopic(topics.deadLetters(), 2, deadLetterTopicConfig);
         Map<String, String> props = new HashMap<>();
         props.put(JobConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         props.put(JobConfig.TOPIC_TEXT, topics.text());

@@ -45,32 +45,38 @@ import java.util.zip.Inflater;
  * <pre>
  * offset  size  field
  * 0       4     magic "BEEX"
- * 4       2     format version (unsigned, big-endian; this code reads 2 only)
+ * 4       2     format version (unsigned, big-endian; this code writes 3 and reads 2 and 3)
  * 6       2     flags (0; reserved)
  * 8       8     payload length P
  * 16      P     sections, in this order, each: tag u8, codec u8 (0 raw, 1 deflate),
  *               stored length u32, [raw length u32 when deflated], bytes
- *                 1 config      ModelConfig.write
+ *                 1 config      ModelConfig.write (format 2: without lexBuckets, lexDim)
  *                 2 labels      u32 count, UTF each
  *                 3 tokenizer   Tokenizer.write                                       (deflated)
  *                 4 exit rule   ExitRule.write
  *                 5 metadata    u32 count, (UTF key, UTF value) each
  *                 6 binary      u32 count, per binarized tensor (ModelParams.tensors() order):   (deflated)
  *                               u32 rows, u32 cols, f16 α[rows], i64 bits[rows·⌈cols/64⌉]
+ *                               (lexical models: the lexical table B×D is the last one)
  *                               (BitPacking conventions: bit 1 = −1, LSB first, pad bits 0)
  *                 7 float       u32 count, per float tensor (tensors() order): u32 length, f16[length] (deflated)
- *                 8 self-tests  u32 count, per vector: UTF text, u32 exit block (1-based),
- *                               u32 label, f32 probabilities[C], f32 allExits[blocks][C]
+ *                 8 self-tests  u32 count, per vector: UTF text, u32 blocks run at the exit taken
+ *                               (0 = a lexical model's exit 0), u32 label, f32 probabilities[C],
+ *                               f32 allExits[exits][C]
  * 16+P    32    SHA-256 of bytes [0, 16+P)
  * </pre>
  * All numbers big-endian (DataOutput). Parameters (α and float tensors) are IEEE binary16
  * ({@link Float16}); self-test outputs are float32. {@link #create} rounds the model to binary16
  * BEFORE computing the self-tests, so the stored model, {@link #params()} and the engine are
- * exactly the model that was tested. Version 1 (float32 parameters) is no longer read.
+ * exactly the model that was tested. Version 3 added the lexical path (two config fields, the
+ * lexical table and exit 0's head as the last tensors); a version 2 file is a paper network and
+ * reads as before. Version 1 (float32 parameters) is no longer read.
  */
 public final class ModelArtifact {
     public static final byte[] MAGIC = {'B', 'E', 'E', 'X'};
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    /** Oldest format this code reads: 2 (float16 parameters, no lexical path). */
+    public static final int OLDEST_READABLE_VERSION = 2;
     static final int HEADER_BYTES = 16;
     static final int HASH_BYTES = 32;
     /** Probabilities must match the stored self-test vectors this closely (platform exp/tanh may differ by an ulp). */
@@ -191,7 +197,7 @@ public final class ModelArtifact {
     }
 
     private static SelfTest run(InferenceEngine engine, String text) {
-        ScoreResult r = new ScoreResult(engine.config().numLabels(), engine.config().blocks());
+        ScoreResult r = new ScoreResult(engine.config().numLabels(), engine.config().blocks(), engine.config().exits());
         engine.score(text, r);
         return new SelfTest(text, r.exitBlock, r.labelIndex, r.probabilities.clone(), engine.scoreAllExits(text));
     }
@@ -351,9 +357,10 @@ public final class ModelArtifact {
             throw new InvalidArtifactException("artifact format version " + version
                     + " is newer than this beex reads (" + FORMAT_VERSION + "); upgrade beex");
         }
-        if (version < FORMAT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION) {
             throw new InvalidArtifactException("unsupported format version " + version + " (this beex reads "
-                    + FORMAT_VERSION + ", whose parameters are float16): re-export the model with this beex");
+                    + OLDEST_READABLE_VERSION + " and " + FORMAT_VERSION
+                    + ", whose parameters are float16): re-export the model with this beex");
         }
         long payload = head.getLong(8);
         long expected = HEADER_BYTES + payload + HASH_BYTES;
@@ -373,7 +380,7 @@ public final class ModelArtifact {
                     + HexFormat.of().formatHex(computed) + ")");
         }
         String hash = HexFormat.of().formatHex(computed);
-        return decode(b.clone(), hash);
+        return decode(b.clone(), hash, version);
     }
 
     /** Reads and checks a file; a bad file fails with {@link InvalidArtifactException} naming it. */
@@ -391,13 +398,13 @@ public final class ModelArtifact {
         }
     }
 
-    private static ModelArtifact decode(byte[] b, String hash) throws InvalidArtifactException {
+    private static ModelArtifact decode(byte[] b, String hash, int version) throws InvalidArtifactException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, HEADER_BYTES,
                 b.length - HEADER_BYTES - HASH_BYTES));
         int tag = 0;
         try {
             tag = TAG_CONFIG;
-            ModelConfig config = ModelConfig.read(open(in, tag));
+            ModelConfig config = ModelConfig.read(open(in, tag), version);
             tag = TAG_LABELS;
             DataInputStream s = open(in, tag);
             int nl = s.readInt();
@@ -430,7 +437,7 @@ public final class ModelArtifact {
             tag = TAG_BINARY;
             s = open(in, tag);
             int nb = s.readInt();
-            int expectedBinary = config.binary() ? 1 + 8 * config.blocks() : 0;
+            int expectedBinary = PackedParams.binaryCount(config);
             if (nb != expectedBinary) {
                 throw new IOException(nb + " binary tensors, the config needs " + expectedBinary);
             }
@@ -478,14 +485,15 @@ public final class ModelArtifact {
             for (int i = 0; i < nt; i++) {
                 String text = s.readUTF();
                 int exitBlock = s.readInt(), label = s.readInt();
-                if (exitBlock < 1 || exitBlock > config.blocks() || label < 0 || label >= config.numLabels()) {
+                int fewestBlocks = config.lexical() ? 0 : 1;
+                if (exitBlock < fewestBlocks || exitBlock > config.blocks() || label < 0 || label >= config.numLabels()) {
                     throw new IOException("vector " + i + " has exit block " + exitBlock + " and label " + label);
                 }
                 float[] probs = new float[config.numLabels()];
                 for (int c = 0; c < probs.length; c++) {
                     probs[c] = s.readFloat();
                 }
-                float[][] all = new float[config.blocks()][config.numLabels()];
+                float[][] all = new float[config.exits()][config.numLabels()];
                 for (float[] exit : all) {
                     for (int c = 0; c < exit.length; c++) {
                         exit[c] = s.readFloat();
@@ -636,12 +644,14 @@ public final class ModelArtifact {
             } else if (got.labelIndex() != want.labelIndex()) {
                 why = "label " + labels.get(got.labelIndex()) + ", stored " + labels.get(want.labelIndex());
             } else {
-                for (int bl = 0; bl < config.blocks() && why == null; bl++) {
+                for (int e = 0; e < config.exits() && why == null; e++) {
                     for (int c = 0; c < config.numLabels(); c++) {
-                        float diff = Math.abs(got.allExits()[bl][c] - want.allExits()[bl][c]);
+                        float diff = Math.abs(got.allExits()[e][c] - want.allExits()[e][c]);
                         if (!(diff <= SELF_TEST_TOLERANCE)) {
-                            why = "exit " + (bl + 1) + " probability of " + labels.get(c) + " is "
-                                    + got.allExits()[bl][c] + ", stored " + want.allExits()[bl][c];
+                            // exits are named 1-based for the paper network (as before), 0-based with exit 0
+                            int name = config.lexical() ? e : e + 1;
+                            why = "exit " + name + " probability of " + labels.get(c) + " is "
+                                    + got.allExits()[e][c] + ", stored " + want.allExits()[e][c];
                             break;
                         }
                     }

@@ -10,7 +10,11 @@ import dev.beex.model.kernels.Kernels;
  * <p>The rows of {@link BinaryMatrix#bits} are contiguous. The common widths have straight-line
  * bodies that keep several tokens' activation words in registers so each weight row is
  * loaded once per group: four tokens for K = 128 (2 words), two for K = 256 (4 words);
- * leftover tokens and other widths walk four output rows per activation load.
+ * leftover tokens and other widths walk four output rows per activation load ({@link BitKernel#ROWS}).
+ * Where the JIT has a vector popcount ({@link BitKernel#COLUMNS}) the weights are also kept
+ * column-major in 32-bit words and each token runs loops over the output rows that C2 vectorizes:
+ * counts, then one int-to-float pass (scalar on Java 17), then the vectorized {@code (α·β)·s + b'}.
+ * Both kernels give identical outputs.
  */
 public final class BinaryLinear implements LinearKernel {
     private final int in;
@@ -20,8 +24,14 @@ public final class BinaryLinear implements LinearKernel {
     private final float[] alpha;
     private final float[] foldedBias;
     private final float shift;
+    /** {@code [⌈in/32⌉][out]}: 32-bit word q of every row (COLUMNS kernel); null for ROWS. */
+    private final int[][] columns;
 
     public BinaryLinear(BinaryMatrix weights, float[] bias, float shift) {
+        this(weights, bias, shift, BitKernel.selected());
+    }
+
+    public BinaryLinear(BinaryMatrix weights, float[] bias, float shift, BitKernel kernel) {
         if (bias.length != weights.rows) {
             throw new IllegalArgumentException("bias length " + bias.length + " != rows " + weights.rows);
         }
@@ -35,6 +45,24 @@ public final class BinaryLinear implements LinearKernel {
         for (int o = 0; o < out; o++) {
             foldedBias[o] = Kernels.foldedBias(bias[o], shift, alpha[o], weights.signSum(o));
         }
+        this.columns = kernel == BitKernel.COLUMNS ? columns(weights) : null;
+    }
+
+    /** Column-major 32-bit words: {@code columns[q][o]} = bits {@code 32q .. 32q+31} of row o. */
+    private static int[][] columns(BinaryMatrix m) {
+        int q32 = (m.cols + 31) >>> 5;
+        int[][] c = new int[q32][m.rows];
+        for (int q = 0; q < q32; q++) {
+            for (int o = 0; o < m.rows; o++) {
+                c[q][o] = (int) (m.bits[o * m.words + (q >>> 1)] >>> ((q & 1) << 5));
+            }
+        }
+        return c;
+    }
+
+    /** The kernel this layer runs. */
+    public BitKernel kernel() {
+        return columns != null ? BitKernel.COLUMNS : BitKernel.ROWS;
     }
 
     /**
@@ -83,6 +111,12 @@ public final class BinaryLinear implements LinearKernel {
         }
         long[] xb = packed.bits;
         float[] beta = packed.beta;
+        if (columns != null) {
+            for (int t = 0; t < n; t++) {
+                columnsToken(xb, t * words, beta[t], packed.counts, packed.row, y, t * out);
+            }
+            return;
+        }
         int t = 0;
         if (words == 2) {
             for (; t + 4 <= n; t += 4) {
@@ -105,6 +139,57 @@ public final class BinaryLinear implements LinearKernel {
                 rowsAny(xb, xo, b, y, yo);
             }
         }
+    }
+
+    /**
+     * One token, COLUMNS kernel. Every loop runs over the output rows o with each array indexed
+     * by o alone (what C2 needs to vectorize): popcounts of up to four 32-bit words per pass,
+     * {@code s = in − 2·count}, the int-to-float conversion in its own loop (C2 17 does not
+     * vectorize it, so it does not hold the others back), then {@code (α·β)·s + b'} and a copy.
+     */
+    private void columnsToken(long[] xb, int xo, float beta, int[] count, float[] row, float[] y, int yo) {
+        final int out = this.out;
+        final int[][] c = this.columns;
+        int q32 = c.length;
+        int q = 0;
+        for (; q + 4 <= q32; q += 4) {
+            long lo = xb[xo + (q >>> 1)], hi = xb[xo + (q >>> 1) + 1];
+            int x0 = (int) lo, x1 = (int) (lo >>> 32), x2 = (int) hi, x3 = (int) (hi >>> 32);
+            int[] c0 = c[q], c1 = c[q + 1], c2 = c[q + 2], c3 = c[q + 3];
+            if (q == 0) {
+                for (int o = 0; o < out; o++) {
+                    count[o] = Integer.bitCount(x0 ^ c0[o]) + Integer.bitCount(x1 ^ c1[o])
+                            + Integer.bitCount(x2 ^ c2[o]) + Integer.bitCount(x3 ^ c3[o]);
+                }
+            } else {
+                for (int o = 0; o < out; o++) {
+                    count[o] += Integer.bitCount(x0 ^ c0[o]) + Integer.bitCount(x1 ^ c1[o])
+                            + Integer.bitCount(x2 ^ c2[o]) + Integer.bitCount(x3 ^ c3[o]);
+                }
+            }
+        }
+        for (; q < q32; q++) {
+            int xq = (int) (xb[xo + (q >>> 1)] >>> ((q & 1) << 5));
+            int[] cq = c[q];
+            if (q == 0) {
+                for (int o = 0; o < out; o++) {
+                    count[o] = Integer.bitCount(xq ^ cq[o]);
+                }
+            } else {
+                for (int o = 0; o < out; o++) {
+                    count[o] += Integer.bitCount(xq ^ cq[o]);
+                }
+            }
+        }
+        final int in = this.in;
+        for (int o = 0; o < out; o++) {
+            row[o] = in - 2 * count[o];
+        }
+        final float[] alpha = this.alpha, bias = this.foldedBias;
+        for (int o = 0; o < out; o++) {
+            row[o] = (alpha[o] * beta) * row[o] + bias[o];   // Kernels.binaryOutput's order
+        }
+        System.arraycopy(row, 0, y, yo, out);
     }
 
     /** K = 128: four tokens share each load of a weight row (8 activation words live in registers). */

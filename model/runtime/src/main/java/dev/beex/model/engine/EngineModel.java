@@ -29,8 +29,14 @@ public final class EngineModel {
     final LinearParams[] exitHeads;
     /** True when every block layer is bit-packed. */
     final boolean binary;
+    /** The lexical path's weights; null for the paper network. */
+    final LexicalExit.Weights lexical;
 
     private EngineModel(PackedParams p, boolean forceFloat) {
+        this(p, forceFloat, BitKernel.selected());
+    }
+
+    private EngineModel(PackedParams p, boolean forceFloat, BitKernel kernel) {
         ModelParams m = p.decoded();
         this.config = m.config;
         this.binary = config.binary() && !forceFloat;
@@ -43,6 +49,7 @@ public final class EngineModel {
         this.norm1 = new LayerNormParams[blocks];
         this.norm2 = new LayerNormParams[blocks];
         this.exitHeads = new LinearParams[blocks];
+        this.lexical = config.lexical() ? new LexicalExit.Weights(p, binary) : null;
         int d = config.dim();
         for (int b = 0; b < blocks; b++) {
             BlockParams bp = m.blocks[b];
@@ -50,7 +57,7 @@ public final class EngineModel {
             linears[b] = new LinearKernel[lin.length];
             for (int j = 0; j < lin.length; j++) {
                 linears[b][j] = binary
-                        ? new BinaryLinear(p.linear(b, j), lin[j].bias, lin[j].actShift)
+                        ? new BinaryLinear(p.linear(b, j), lin[j].bias, lin[j].actShift, kernel)
                         : new FloatLinear(lin[j].weight, lin[j].bias, lin[j].in, lin[j].out);
             }
             norm1[b] = copy(bp.norm1, d);
@@ -72,6 +79,11 @@ public final class EngineModel {
     /** Bit-packed kernels for binary models, dense ones for float models. */
     public static EngineModel compile(PackedParams p) {
         return new EngineModel(p, false);
+    }
+
+    /** As {@link #compile(PackedParams)} with a given XOR/popcount kernel (benchmarks compare both). */
+    public static EngineModel compile(PackedParams p, BitKernel kernel) {
+        return new EngineModel(p, false, kernel);
     }
 
     /**

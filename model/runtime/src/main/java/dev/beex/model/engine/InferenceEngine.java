@@ -37,7 +37,10 @@ public final class InferenceEngine {
     private final int hidden;
     private final int numLabels;
     private final int blocks;
+    private final int exits;
     private final int maxTokens;
+    /** The lexical path and its exit 0 (null for the paper network). */
+    private final LexicalExit lexical;
 
     // Scratch, sized once for maxTokens (see the threading note).
     private final int[] ids;
@@ -80,7 +83,9 @@ public final class InferenceEngine {
         this.hidden = c.slfnHidden();
         this.numLabels = c.numLabels();
         this.blocks = c.blocks();
+        this.exits = c.exits();
         this.maxTokens = c.maxTokens();
+        this.lexical = model.lexical == null ? null : new LexicalExit(model.lexical);
         int td = maxTokens * d, th = maxTokens * hidden;
         this.ids = new int[maxTokens];
         this.x = new float[td];
@@ -96,10 +101,10 @@ public final class InferenceEngine {
         this.filterOut = new float[td];
         this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens);
         this.rowScratch = new float[Math.max(d, hidden)];
-        this.pool = new float[d];
+        this.pool = new float[c.blockExitInput()];   // [pool ; lex]
         this.probs = new float[numLabels];
         this.packed = new PackedActivations(maxTokens, Math.max(d, hidden));
-        this.result = new ScoreResult(numLabels, blocks);
+        this.result = new ScoreResult(numLabels, blocks, exits);
     }
 
     public ModelConfig config() {
@@ -132,12 +137,24 @@ public final class InferenceEngine {
     /** Scores one text into {@code reuse}; allocates nothing. */
     public void score(String text, ScoreResult reuse) {
         int n = encode(text);
+        prepareLexical(text);
         run(ids, n, exitRule, reuse, null);
     }
 
-    /** Scores token ids {@code ids[0..n)} into {@code reuse}; allocates nothing. */
+    /**
+     * Scores {@code text} already encoded to {@code ids[0..n)} by the caller (its lexical features
+     * come from {@code text}) into {@code reuse} with the engine's exit rule; allocates nothing.
+     */
+    public void scoreEncoded(String text, int[] tokenIds, int n, ScoreResult reuse) {
+        checkLength(n);
+        prepareLexical(text);
+        run(tokenIds, n, exitRule, reuse, null);
+    }
+
+    /** Scores token ids {@code ids[0..n)} into {@code reuse} (paper network only: a lexical model needs the text). */
     public void score(int[] tokenIds, int n, ScoreResult reuse) {
         checkLength(n);
+        requireNoLexical();
         run(tokenIds, n, exitRule, reuse, null);
     }
 
@@ -150,18 +167,44 @@ public final class InferenceEngine {
         return out;
     }
 
-    /** Full depth, every exit's probabilities {@code [blocks][numLabels]} (for evaluation and parity). */
+    /** Full depth, every exit's probabilities {@code [exits][numLabels]} (for evaluation and parity). */
     public float[][] scoreAllExits(String text) {
         int n = encode(text);
-        return allExits(ids, n);
+        return allExits(text, ids, n);
     }
 
-    /** Full depth over token ids {@code ids[0..n)}: {@code [blocks][numLabels]}. */
+    /** Full depth over token ids {@code ids[0..n)} (paper network only): {@code [exits][numLabels]}. */
     public float[][] allExits(int[] tokenIds, int n) {
+        requireNoLexical();
+        return allExits(null, tokenIds, n);
+    }
+
+    /**
+     * Full depth over {@code text}'s token ids {@code ids[0..n)} (encoded by the caller) and, for a
+     * lexical model, its lexical features: {@code [exits][numLabels]}, exit 0 first.
+     */
+    public float[][] allExits(String text, int[] tokenIds, int n) {
         checkLength(n);
-        float[][] all = new float[blocks][numLabels];
+        prepareLexical(text);
+        float[][] all = new float[exits][numLabels];
         run(tokenIds, n, ExitRule.FULL_DEPTH, result, all);
         return all;
+    }
+
+    private void prepareLexical(String text) {
+        if (lexical != null) {
+            if (text == null) {
+                throw new IllegalStateException("this model has a lexical path: score the text, not token ids");
+            }
+            lexical.prepare(text);
+            lexical.appendTo(pool, d);
+        }
+    }
+
+    private void requireNoLexical() {
+        if (lexical != null) {
+            throw new IllegalStateException("this model has a lexical path: score the text, not token ids");
+        }
     }
 
     private int encode(String text) {
@@ -177,27 +220,50 @@ public final class InferenceEngine {
         }
     }
 
-    /** Embeds, then runs block after block until {@code rule} says stop (or the last block). */
+    /**
+     * Exit 0 on the lexical vector (lexical models, prepared by the caller), then embeds and runs
+     * block after block until {@code rule} fires (or the last exit: hard if it did not fire there).
+     */
     private void run(int[] tokenIds, int n, ExitRule rule, ScoreResult r, float[][] allProbs) {
-        embed(tokenIds, n);
         r.tokens = n;
+        int e = 0;
+        if (lexical != null) {
+            lexical.exitProbabilities(probs);
+            if (leave(e++, 0, rule, r, allProbs)) {
+                return;
+            }
+        }
+        embed(tokenIds, n);
         for (int b = 0; b < blocks; b++) {
             block(b, n);
             blocksRun++;
             exitHead(b, n, probs);
-            if (allProbs != null) {
-                System.arraycopy(probs, 0, allProbs[b], 0, numLabels);
-            }
-            r.exitEntropies[b] = Entropy.normalized(probs, numLabels);
-            r.exitLabels[b] = Entropy.argmax(probs, numLabels);
-            if (b == blocks - 1 || rule.shouldExit(b, r.exitEntropies, r.exitLabels)) {
-                r.exitBlock = b + 1;
-                r.labelIndex = r.exitLabels[b];
-                r.confidence = probs[r.labelIndex];
-                System.arraycopy(probs, 0, r.probabilities, 0, numLabels);
+            if (leave(e++, b + 1, rule, r, allProbs)) {
                 return;
             }
         }
+    }
+
+    /** Records exit {@code e}'s outputs ({@link #probs}); true when the record leaves there. */
+    private boolean leave(int e, int blocksDone, ExitRule rule, ScoreResult r, float[][] allProbs) {
+        if (allProbs != null) {
+            System.arraycopy(probs, 0, allProbs[e], 0, numLabels);
+        }
+        r.exitEntropies[e] = Entropy.normalized(probs, numLabels);
+        r.exitLabels[e] = Entropy.argmax(probs, numLabels);
+        r.exitConfidences[e] = probs[r.exitLabels[e]];
+        // The rule is asked at the last exit too: a record it never fires for is a hard example.
+        boolean fired = rule.shouldExit(e, r.exitEntropies, r.exitLabels, r.exitConfidences);
+        if (fired || e == exits - 1) {
+            r.exit = e;
+            r.exitBlock = blocksDone;
+            r.hard = !fired;
+            r.labelIndex = r.exitLabels[e];
+            r.confidence = probs[r.labelIndex];
+            System.arraycopy(probs, 0, r.probabilities, 0, numLabels);
+            return true;
+        }
+        return false;
     }
 
     /** {@code x_j = α_t·sign(E_t) + P_j} (binary) or {@code E_t + P_j} (float). */
@@ -276,7 +342,10 @@ public final class InferenceEngine {
         layer.forward(in, packed, rowScratch, n, out);
     }
 
-    /** Mean-pools x over the n tokens, applies exit head {@code b}, softmax into {@code p}. */
+    /**
+     * Mean-pools x over the n tokens into {@code pool[0..d)} (a lexical model's vector sits in
+     * {@code pool[d..d+D)}), applies the exit head of block {@code b}, softmax into {@code p}.
+     */
     private void exitHead(int b, int n, float[] p) {
         ExitKernel.pool(x, n, d, pool);
         ExitKernel.probabilities(model.exitHeads[b], pool, p);

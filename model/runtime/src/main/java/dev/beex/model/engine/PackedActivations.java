@@ -12,12 +12,22 @@ import dev.beex.model.kernels.Kernels;
 final class PackedActivations {
     final long[] bits;
     final float[] beta;
+    /** Per-row scratch of {@link BitKernel#COLUMNS} layers (outputs up to maxOut wide). */
+    final int[] counts;
+    final float[] row;
     int words;
     int length;
 
     PackedActivations(int maxTokens, int maxLength) {
+        this(maxTokens, maxLength, maxLength);
+    }
+
+    /** {@code maxOut}: the widest output of a layer reading this scratch. */
+    PackedActivations(int maxTokens, int maxLength, int maxOut) {
         this.bits = new long[maxTokens * BitPacking.words(maxLength)];
         this.beta = new float[maxTokens];
+        this.counts = new int[maxOut];
+        this.row = new float[maxOut];
     }
 
     /**

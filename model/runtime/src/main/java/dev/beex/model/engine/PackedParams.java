@@ -70,10 +70,18 @@ public final class PackedParams {
         return new PackedParams(floats, new ArrayList<>(binary));
     }
 
-    /** {rows, cols} of the {@code index}-th binarized tensor: the embedding, then block linears. */
+    /** Number of binarized tensors: embedding, 8 per block, the lexical table (binary models). */
+    public static int binaryCount(ModelConfig c) {
+        return c.binary() ? 1 + 8 * c.blocks() + (c.lexical() ? 1 : 0) : 0;
+    }
+
+    /** {rows, cols} of the {@code index}-th binarized tensor: the embedding, block linears, then the lexical table. */
     public static int[] binaryShape(ModelConfig c, int index) {
         if (index == 0) {
             return new int[] {c.vocabSize(), c.dim()};
+        }
+        if (c.lexical() && index == 1 + 8 * c.blocks()) {
+            return new int[] {c.lexBuckets(), c.lexDim()};   // the lexical table, after the blocks
         }
         int d = c.dim(), h = c.slfnHidden();
         switch ((index - 1) % 8) {
@@ -99,6 +107,11 @@ public final class PackedParams {
 
     public BinaryMatrix tokenEmbedding() {
         return binary.get(0);
+    }
+
+    /** The bit-packed lexical table (binary lexical models). */
+    public BinaryMatrix lexTable() {
+        return binary.get(1 + 8 * config().blocks());
     }
 
     /** Linear {@code layer} (order of {@link BlockParams#linears()}) of block {@code block}. */

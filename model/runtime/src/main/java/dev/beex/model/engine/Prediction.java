@@ -9,10 +9,13 @@ import java.util.Arrays;
  * @param label          the predicted class name
  * @param confidence     probability of the predicted class at the exit taken
  * @param probabilities  softmax of the exit taken, one entry per label
- * @param exitBlock      1-based block after which the record left
+ * @param exitBlock      blocks run before the record left: the 1-based block after which it left,
+ *                       or 0 when a lexical model's exit 0 answered with no block at all
  * @param blocks         blocks of the model
- * @param hard           true when the record reached the last block ({@code exitBlock == blocks})
- * @param exitEntropies  normalized entropies of exits 1..exitBlock (length {@code exitBlock})
+ * @param hard           true when the exit rule fired at no exit, the last included: the record answered at
+ *                       the last exit still unsure (a hard example); reaching the last exit confident is not hard
+ * @param exitEntropies  normalized entropies of the exits computed, the first exit first (exit 0 of
+ *                       a lexical model, so {@code exitBlock + 1} entries; {@code exitBlock} for the paper network)
  */
 public record Prediction(int labelIndex, String label, float confidence, float[] probabilities,
                          int exitBlock, int blocks, boolean hard, float[] exitEntropies) {

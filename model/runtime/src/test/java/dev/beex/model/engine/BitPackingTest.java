@@ -106,8 +106,15 @@ class BitPackingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 63, 64, 65, 68, 100, 128, 256})
+    @ValueSource(ints = {1, 31, 32, 33, 63, 64, 65, 68, 100, 128, 160, 256, 300})
     void binaryLinearMatchesNaiveFormula(int in) {
+        for (BitKernel kernel : BitKernel.values()) {
+            binaryLinearMatchesNaiveFormula(in, kernel);
+        }
+    }
+
+    /** Both kernels, and they agree bit for bit. */
+    private void binaryLinearMatchesNaiveFormula(int in, BitKernel kernel) {
         Random rnd = new Random(in * 31L);
         int out = 7, n = 9;
         float shift = in == 65 ? 0.5f : 0f;
@@ -124,11 +131,15 @@ class BitPackingTest {
             x[i] = (float) rnd.nextGaussian() + shift;
         }
         BinaryMatrix m = BinaryMatrix.binarize(w, out, in);
-        BinaryLinear layer = new BinaryLinear(m, bias, shift);
-        PackedActivations p = new PackedActivations(n, in);
+        BinaryLinear layer = new BinaryLinear(m, bias, shift, kernel);
+        assertThat(layer.kernel()).isEqualTo(kernel);
+        PackedActivations p = new PackedActivations(n, in, out);
         p.pack(x, n, in, shift);
         float[] y = new float[n * out];
         layer.forward(x, p, null, n, y);
+        float[] yRows = new float[n * out];
+        new BinaryLinear(m, bias, shift, BitKernel.ROWS).forward(x, p, null, n, yRows);
+        assertThat(y).containsExactly(yRows);
         for (int t = 0; t < n; t++) {
             double beta = 0;
             for (int k = 0; k < in; k++) {

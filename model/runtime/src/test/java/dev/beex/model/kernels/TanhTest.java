@@ -39,6 +39,31 @@ class TanhTest {
         assertThat(Kernels.sigmoid(-200f)).isBetween(0f, 2e-7f);
     }
 
+    /** Kernels.exp (softmax's exp in both paths): within 1 float ulp of Math.exp over its whole range. */
+    @Test
+    void expWithinOneUlp() {
+        double worstUlps = 0;
+        for (float v = -87.3f; v <= 88.3f; v += 1f / 1024) {
+            float want = (float) Math.exp(v);
+            worstUlps = Math.max(worstUlps, Math.abs(Kernels.exp(v) - want) / Math.ulp(want));
+        }
+        for (float v = 1e-20f; v < 1f; v *= 1.01f) {          // small arguments
+            for (float u : new float[] {v, -v}) {
+                float want = (float) Math.exp(u);
+                worstUlps = Math.max(worstUlps, Math.abs(Kernels.exp(u) - want) / Math.ulp(want));
+            }
+        }
+        assertThat(worstUlps).isLessThanOrEqualTo(1.0);
+        assertThat(Kernels.exp(0f)).isEqualTo(1f);
+        assertThat(Kernels.exp(-1000f)).isBetween(0f, 1.2e-38f);   // clamped: smallest normal scale
+        assertThat(Kernels.exp(Float.NEGATIVE_INFINITY)).isBetween(0f, 1.2e-38f);
+        assertThat(Kernels.exp(Float.NaN)).isNaN();
+        float[] row = {3f, 1f, -2f, 3f};
+        Kernels.softmax(row, 0, 4);
+        assertThat(row[0] + row[1] + row[2] + row[3]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(row[0]).isEqualTo(row[3]);
+    }
+
     @Test
     void partialSumsAddEveryElement() {
         float[] x = new float[23];

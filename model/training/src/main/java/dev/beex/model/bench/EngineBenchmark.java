@@ -4,7 +4,7 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.EngineModel;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.ScoreResult;
-import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.nn.ReferenceForward;
 import java.lang.management.ManagementFactory;
@@ -132,26 +132,23 @@ public final class EngineBenchmark {
         long tokens = 0;
         List<String> names = artifact.labels();
         ReferenceForward ref = new ReferenceForward(artifact.params());
-        int blocks = artifact.config().blocks(), c = artifact.config().numLabels();
+        int blocks = artifact.config().exits(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
-        float[] h = new float[blocks];
-        int[] labels = new int[blocks];
-        ScoreResult r = new ScoreResult(c, blocks);
+        ExitOutputs one = ExitOutputs.allocate(1, blocks);
+        ScoreResult r = new ScoreResult(c, artifact.config().blocks(), blocks);
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
             tokens += n;
-            float[][] p = ref.exitProbabilities(ids, n);
-            for (int b = 0; b < blocks; b++) {
-                h[b] = Entropy.normalized(p[b], c);
-                labels[b] = Entropy.argmax(p[b], c);
-            }
-            int exit = rule.exitBlock(h, labels, blocks);
+            one.set(0, ref.exitProbabilities(ids, n, text), c, 0, n);
+            int firing = one.firstFiring(rule, 0);
+            int exit = Math.min(firing, blocks - 1);
+            int[] labels = one.labels()[0];
             engines[0].score(text, r);
             if (r.labelIndex != labels[exit]) {
                 parity++;
             }
-            if (r.exitBlock != exit + 1) {
+            if (r.exit != exit || r.hard != (firing == blocks)) {
                 exits++;
             }
             if (goldLabels != null) {
@@ -169,7 +166,7 @@ public final class EngineBenchmark {
         ScoreResult[] results = new ScoreResult[3];
         for (int e = 0; e < 3; e++) {
             hist[e] = new Histogram(3_600_000_000_000L, 3);
-            results[e] = new ScoreResult(c, blocks);
+            results[e] = new ScoreResult(c, artifact.config().blocks(), blocks);
             slice(engines[e], texts, cursor, e, results[e], (long) (warmupSeconds * 1e9), null, null);
         }
         long perEngine = (long) (seconds * 1e9);
@@ -225,5 +222,60 @@ public final class EngineBenchmark {
             stats[2] = blocks;
             stats[3] = THREADS.getCurrentThreadCpuTime() - cpu0;
         }
+    }
+
+    /**
+     * Aggregate texts/s of {@code threads} threads scoring at once, each with its own engine
+     * (engines share the compiled model) and its own place in the texts: what one process
+     * serves on that many cores. Tokenization included; warm-up, then {@code seconds} measured.
+     */
+    public static double parallelTextsPerSecond(ModelArtifact artifact, ExitRule rule, List<String> texts, int threads,
+                                                double warmupSeconds, double seconds) throws InterruptedException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        long[] counts = new long[threads];
+        long[] nanos = new long[threads];
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        for (int w = 0; w < threads; w++) {
+            final int id = w;
+            workers[w] = new Thread(() -> {
+                InferenceEngine engine = artifact.newEngine(rule);
+                ScoreResult r = new ScoreResult(artifact.config().numLabels(), artifact.config().blocks());
+                int i = (int) ((long) id * texts.size() / threads);
+                long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                do {
+                    engine.score(texts.get(i), r);
+                    i = (i + 1) % texts.size();
+                } while (System.nanoTime() < warmEnd);
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long start = System.nanoTime(), end = start + (long) (seconds * 1e9), now, n = 0;
+                do {
+                    engine.score(texts.get(i), r);
+                    i = (i + 1) % texts.size();
+                    n++;
+                    now = System.nanoTime();
+                } while (now < end);
+                counts[id] = n;
+                nanos[id] = now - start;
+            }, "beex-bench-" + w);
+            workers[w].start();
+        }
+        ready.await();
+        go.countDown();
+        double total = 0;
+        for (int w = 0; w < threads; w++) {
+            workers[w].join();
+            total += counts[w] / (nanos[w] / 1e9);
+        }
+        return total;
     }
 }

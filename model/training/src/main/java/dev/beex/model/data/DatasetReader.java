@@ -40,6 +40,15 @@ public final class DatasetReader {
     }
 
     public static List<LabeledText> read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /**
+     * As {@link #read(Path)}; with {@code labelsRequired} false a record may have no label (a JSON
+     * line without {@code "label"} or with null, a CSV/TSV without a label column or with an empty
+     * one): its label is then null. For texts to score rather than to learn from or evaluate on.
+     */
+    public static List<LabeledText> read(Path file, boolean labelsRequired) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean gz = name.endsWith(".gz");
         if (gz) {
@@ -55,13 +64,13 @@ public final class DatasetReader {
                              .onMalformedInput(CodingErrorAction.REPORT)
                              .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16)) {
             if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
-                return readJsonLines(file.toString(), reader);
+                return readJsonLines(file.toString(), reader, labelsRequired);
             }
             if (name.endsWith(".csv")) {
-                return new CsvTable(file.toString(), reader, ',').records();
+                return new CsvTable(file.toString(), reader, ',', labelsRequired).records();
             }
             if (name.endsWith(".tsv")) {
-                return new CsvTable(file.toString(), reader, '\t').records();
+                return new CsvTable(file.toString(), reader, '\t', labelsRequired).records();
             }
         }
         throw new DataFormatException(file + ":0: unknown data format (expected .jsonl, .json, .csv or .tsv, optionally .gz)");
@@ -69,6 +78,11 @@ public final class DatasetReader {
 
     /** JSON lines from any reader; {@code source} names it in error messages. */
     public static List<LabeledText> readJsonLines(String source, BufferedReader reader) throws IOException {
+        return readJsonLines(source, reader, true);
+    }
+
+    private static List<LabeledText> readJsonLines(String source, BufferedReader reader, boolean labelsRequired)
+            throws IOException {
         List<LabeledText> out = new ArrayList<>();
         long lineNo = 0;
         String line;
@@ -94,7 +108,10 @@ public final class DatasetReader {
                 throw new DataFormatException(source, lineNo, "expected a JSON object {\"text\": ..., \"label\": ...}");
             }
             String text = scalar(node, "text", source, lineNo, true);
-            String label = scalar(node, "label", source, lineNo, true);
+            String label = scalar(node, "label", source, lineNo, labelsRequired);
+            if (label != null && label.isBlank()) {
+                label = null;
+            }
             String id = scalar(node, "id", source, lineNo, false);
             out.add(new LabeledText(id == null ? Long.toString(lineNo) : id, text, label));
         }
@@ -133,13 +150,15 @@ public final class DatasetReader {
         private final String source;
         private final Reader in;
         private final char sep;
+        private final boolean labelsRequired;
         private long line = 1;
         private int peeked = -2;
 
-        CsvTable(String source, Reader in, char sep) {
+        CsvTable(String source, Reader in, char sep, boolean labelsRequired) {
             this.source = source;
             this.in = in;
             this.sep = sep;
+            this.labelsRequired = labelsRequired;
         }
 
         List<LabeledText> records() throws IOException {
@@ -151,7 +170,7 @@ public final class DatasetReader {
                 header.set(0, header.get(0).substring(1));
             }
             int textCol = column(header, "text"), labelCol = column(header, "label"), idCol = column(header, "id");
-            if (textCol < 0 || labelCol < 0) {
+            if (textCol < 0 || (labelCol < 0 && labelsRequired)) {
                 throw new DataFormatException(source, 1, "header " + header + " must name a 'text' and a 'label' column"
                         + (sep == ',' && header.size() == 1 && header.get(0).contains("\t") ? " (tab-separated? name the file .tsv)" : ""));
             }
@@ -169,12 +188,15 @@ public final class DatasetReader {
                     throw new DataFormatException(source, start,
                             "expected " + header.size() + " fields as in the header, found " + rec.size());
                 }
-                String text = rec.get(textCol), label = rec.get(labelCol);
+                String text = rec.get(textCol), label = labelCol < 0 ? null : rec.get(labelCol);
                 if (text.isBlank()) {
                     throw new DataFormatException(source, start, "empty text");
                 }
-                if (label.isBlank()) {
-                    throw new DataFormatException(source, start, "empty label");
+                if (label != null && label.isBlank()) {
+                    if (labelsRequired) {
+                        throw new DataFormatException(source, start, "empty label");
+                    }
+                    label = null;
                 }
                 String id = idCol >= 0 && !rec.get(idCol).isEmpty() ? rec.get(idCol) : Long.toString(start);
                 out.add(new LabeledText(id, text, label));

@@ -135,8 +135,8 @@ public final class EvalPlot {
 
     private static String threshold(EvalReport.SweepPoint p) {
         String rule = p.rule();
-        int colon = rule.indexOf(':');
-        String value = colon >= 0 ? rule.substring(colon + 1) : rule;
-        return (rule.startsWith("reduction") ? "δ=" : "") + value;
+        int colon = rule.indexOf(':'), comma = rule.indexOf(',');
+        String value = colon >= 0 ? rule.substring(colon + 1, comma > colon ? comma : rule.length()) : rule;
+        return (rule.startsWith("reduction") ? "δ=" : "") + value;   // the floor is the same for every point
     }
 }

@@ -20,8 +20,14 @@ import dev.beex.model.Precision;
  *   <li>LayerNorm {@code 8·d} per token (mean d, variance 3d, normalize and affine 4d); residual
  *       add d; sigmoid and tanh 4 per element; gate product d;</li>
  *   <li>embedding {@code 2·d} per token (α·sign(E) + P; float: d for the add);</li>
- *   <li>exit head: mean pool {@code n·d + d}, linear {@code 2·d·C + C}, softmax {@code 4·C},
- *       normalized entropy {@code 3·C + 1}; every block that runs pays for its exit.</li>
+ *   <li>exit head: mean pool {@code n·d + d}, linear {@code 2·K·C + C} with K = d (+ D with the
+ *       lexical path: the head reads {@code [pool ; lex]}), softmax {@code 4·C}, normalized entropy
+ *       {@code 3·C + 1}; every block that runs pays for its exit;</li>
+ *   <li>lexical path (paid by every record of a lexical model, before block 1): the sum of m
+ *       feature rows {@code m·D} (binary: each is a sign-selected ±α, counted as 1 add per element),
+ *       α lookups {@code m}, the 1/m scaling {@code D + 1}; exit 0: linear {@code 2·D·C + C},
+ *       softmax {@code 4·C}, entropy {@code 3·C + 1}. Hashing the features is not counted (as
+ *       tokenization is not).</li>
  * </ul>
  * Comparisons, sign extraction and bit packing are not counted (as in the papers compared with).
  */
@@ -43,7 +49,8 @@ public final class FlopCounter {
     /** The same architecture at float32: the baseline of the paper's FLOP comparison. */
     public FlopCounter floatBaseline() {
         return new FlopCounter(new ModelConfig(config.dim(), config.heads(), config.blocks(), config.slfnHidden(),
-                config.maxTokens(), config.vocabSize(), config.numLabels(), Precision.FLOAT));
+                config.maxTokens(), config.vocabSize(), config.numLabels(), Precision.FLOAT, config.lexBuckets(),
+                config.lexDim()));
     }
 
     /** One linear layer, one token. */
@@ -84,20 +91,64 @@ public final class FlopCounter {
 
     /** Pooling, exit linear, softmax and entropy after one block. */
     public double exitHead(int n) {
-        int d = config.dim(), c = config.numLabels();
-        return (double) n * d + d + 2.0 * d * c + c + SOFTMAX_PER_ELEMENT * c + 3.0 * c + 1;
+        int d = config.dim(), k = config.blockExitInput(), c = config.numLabels();
+        return (double) n * d + d + 2.0 * k * c + c + SOFTMAX_PER_ELEMENT * c + 3.0 * c + 1;
     }
 
-    /** A record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with its exit. */
-    public double record(int n, int blocksRun) {
-        if (blocksRun < 1 || blocksRun > config.blocks()) {
-            throw new IllegalArgumentException("blocksRun " + blocksRun + " outside [1, " + config.blocks() + "]");
+    /** The lexical vector of m features and exit 0 on it (0 for the paper network). */
+    public double lexical(int features) {
+        if (!config.lexical()) {
+            return 0;
         }
-        return embedding(n) + blocksRun * (block(n) + exitHead(n));
+        int dl = config.lexDim(), c = config.numLabels();
+        return (double) features * dl + features + dl + 1
+                + 2.0 * dl * c + c + SOFTMAX_PER_ELEMENT * c + 3.0 * c + 1;
     }
 
-    /** A record of n tokens through every block. */
+    /**
+     * A record of n tokens and {@code features} lexical features (ignored by the paper network)
+     * that leaves at exit {@code exit} (0-based; {@link ModelConfig#exits()}).
+     */
+    public double atExit(int n, int features, int exit) {
+        if (exit < 0 || exit >= config.exits()) {
+            throw new IllegalArgumentException("exit " + exit + " outside [0, " + config.exits() + ")");
+        }
+        return record(n, config.blocksAtExit(exit), features);
+    }
+
+    /**
+     * A record of n tokens that runs {@code blocksRun} blocks, each with its exit, after the
+     * lexical path of {@code features} features (lexical models only: 0 blocks = answered by exit
+     * 0 alone, which costs {@link #lexical(int)}; the paper network ignores {@code features} and
+     * runs 1..blocks blocks).
+     */
+    public double record(int n, int blocksRun, int features) {
+        int min = config.lexical() ? 0 : 1;
+        if (blocksRun < min || blocksRun > config.blocks()) {
+            throw new IllegalArgumentException("blocksRun " + blocksRun + " outside [" + min + ", " + config.blocks() + "]");
+        }
+        return lexical(features) + (blocksRun == 0 ? 0 : embedding(n) + blocksRun * (block(n) + exitHead(n)));
+    }
+
+    /**
+     * Paper network: a record of n tokens that runs {@code blocksRun} blocks (1..blocks), each with
+     * its exit. A lexical model's cost depends on the record's lexical feature count: use
+     * {@link #record(int, int, int)}.
+     */
+    public double record(int n, int blocksRun) {
+        if (config.lexical()) {
+            throw new IllegalArgumentException("a lexical model's cost needs the record's lexical feature count");
+        }
+        return record(n, blocksRun, 0);
+    }
+
+    /** A record of n tokens through every block (paper network; see {@link #record(int, int, int)}). */
     public double fullDepth(int n) {
         return record(n, config.blocks());
+    }
+
+    /** A record of n tokens and {@code features} lexical features through every block. */
+    public double fullDepth(int n, int features) {
+        return record(n, config.blocks(), features);
     }
 }

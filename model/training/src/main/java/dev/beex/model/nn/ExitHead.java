@@ -4,24 +4,29 @@ import dev.beex.model.LinearParams;
 import dev.beex.model.kernels.ExitKernel;
 
 /**
- * Exit classifier after a block: {@code pool = (1/n) Σ_j x_j}, {@code logits = W·pool + b},
+ * An exit classifier. Its input u is {@code [pool ; lex]}: {@code pool = (1/n) Σ_j x_j} over the
+ * block output's n tokens (width {@code poolDim}; 0 for the lexical exit 0), then the lexical
+ * vector (width {@code in − poolDim}; 0 for the paper network). {@code logits = W·u + b},
  * {@code p = softmax(logits)}; loss {@code −log p_y}. Backward with weight w:
- * {@code dlogits = w (p − onehot_y)}, {@code dW += dlogits ⊗ pool}, {@code db += dlogits},
- * {@code dx_j += (Wᵀ dlogits)/n} for every token j.
+ * {@code dlogits = w (p − onehot_y)}, {@code dW += dlogits ⊗ u}, {@code db += dlogits},
+ * {@code du = Wᵀ dlogits}: {@code dx_j += du[0..poolDim)/n} for every token j,
+ * {@code dlex += du[poolDim..in)}.
  *
  * <p>With a teacher distribution {@code q} (the teacher's probabilities at temperature T), the
  * loss is {@code (1−λ)·CE + λ·T²·KL(q ‖ softmax(logits/T))} and
  * {@code dlogits = w [(1−λ)(p − onehot_y) + λ·T·(softmax(logits/T) − q)]} (the T² keeps the
- * soft term's gradient on the scale of the hard one, as in Hinton et al.'s distillation).
+ * soft term's gradient on the scale of the hard one, as in Hinton et al.'s distillation); the
+ * rest of the backward is unchanged.
  */
 public final class ExitHead {
     private final LinearParams p;
-    private final int d;
+    private final int in;
+    private final int poolDim;
     private final int classes;
-    final float[] pool;
+    final float[] input;
     final float[] probs;
     private final float[] dLogits;
-    private final float[] dPool;
+    private final float[] dInput;
     private final float[] logits;
     private final float[] probsT;
     private int n;
@@ -29,35 +34,51 @@ public final class ExitHead {
     private float lambda;
     private float temperature;
 
+    /** A head on the pooled block output only (the paper network). */
     public ExitHead(LinearParams params) {
+        this(params, params.in);
+    }
+
+    public ExitHead(LinearParams params, int poolDim) {
         this.p = params;
-        this.d = params.in;
+        this.in = params.in;
+        this.poolDim = poolDim;
         this.classes = params.out;
-        this.pool = new float[d];
+        this.input = new float[in];
         this.probs = new float[classes];
         this.dLogits = new float[classes];
-        this.dPool = new float[d];
+        this.dInput = new float[in];
         this.logits = new float[classes];
         this.probsT = new float[classes];
     }
 
-    /** Fills {@link #probs}; returns −log p_label (0 when label &lt; 0). */
-    public float forward(float[] x, int n, int label) {
-        return forward(x, n, label, null, 0f, 1f);
+    /**
+     * Fills {@link #probs} from block output {@code x} (n tokens; unused when poolDim is 0) and
+     * the lexical vector {@code lex} (unused when the head has no lexical input); returns
+     * −log p_label (0 when label &lt; 0).
+     */
+    public float forward(float[] x, int n, float[] lex, int label) {
+        return forward(x, n, lex, label, null, 0f, 1f);
     }
 
     /**
-     * Fills {@link #probs}; returns {@code (1−λ)·CE + λ·T²·KL(q ‖ softmax(logits/T))} with
-     * {@code q = teacher}, or the plain CE when {@code teacher} is null (0 when label &lt; 0).
-     * {@link #backward} differentiates the same loss.
+     * As {@link #forward(float[], int, float[], int)}, but returns
+     * {@code (1−λ)·CE + λ·T²·KL(q ‖ softmax(logits/T))} with {@code q = teacher}, or the plain CE
+     * when {@code teacher} is null (0 when label &lt; 0). {@link #backward} differentiates the same loss.
      */
-    public float forward(float[] x, int n, int label, float[] teacher, float lambda, float temperature) {
+    public float forward(float[] x, int n, float[] lex, int label, float[] teacher, float lambda,
+                         float temperature) {
         this.n = n;
         this.teacher = label < 0 ? null : teacher;
         this.lambda = lambda;
         this.temperature = temperature;
-        ExitKernel.pool(x, n, d, pool);
-        ExitKernel.probabilities(p, pool, probs);
+        if (poolDim > 0) {
+            ExitKernel.pool(x, n, poolDim, input);
+        }
+        if (in > poolDim) {
+            System.arraycopy(lex, 0, input, poolDim, in - poolDim);
+        }
+        ExitKernel.probabilities(p, input, probs);
         if (label < 0) {
             return 0f;
         }
@@ -68,8 +89,8 @@ public final class ExitHead {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
             float z = p.bias[c];
-            for (int k = 0; k < d; k++) {
-                z += p.weight[c * d + k] * pool[k];
+            for (int k = 0; k < in; k++) {
+                z += p.weight[c * in + k] * input[k];
             }
             logits[c] = z / temperature;
             max = Math.max(max, logits[c]);
@@ -89,8 +110,11 @@ public final class ExitHead {
         return (float) ((1 - lambda) * ce + lambda * temperature * temperature * kl);
     }
 
-    /** ADDS dL/dx for loss {@code weight·L} (L as in the last {@link #forward}) into dx. */
-    public void backward(int label, float weight, float[] dx, LinearParams grad) {
+    /**
+     * ADDS dL/dx (block output) into dx and dL/dlex into dLex for loss {@code weight·L}
+     * (L as in the last {@link #forward}: CE, or with the distillation term).
+     */
+    public void backward(int label, float weight, float[] dx, float[] dLex, LinearParams grad) {
         if (teacher == null) {
             for (int c = 0; c < classes; c++) {
                 dLogits[c] = weight * (probs[c] - (c == label ? 1f : 0f));
@@ -101,27 +125,33 @@ public final class ExitHead {
                         + lambda * temperature * (probsT[c] - teacher[c]));
             }
         }
-        float invN = 1f / n;
         for (int c = 0; c < classes; c++) {
             float g = dLogits[c];
-            int r = c * d;
+            int r = c * in;
             grad.bias[c] += g;
-            for (int k = 0; k < d; k++) {
-                grad.weight[r + k] += g * pool[k];
+            for (int k = 0; k < in; k++) {
+                grad.weight[r + k] += g * input[k];
             }
         }
-        for (int k = 0; k < d; k++) {
+        for (int k = 0; k < in; k++) {
             float s = 0f;
             for (int c = 0; c < classes; c++) {
-                s += p.weight[c * d + k] * dLogits[c];
+                s += p.weight[c * in + k] * dLogits[c];
             }
-            dPool[k] = s * invN;
+            dInput[k] = s;
         }
-        for (int j = 0; j < n; j++) {
-            int r = j * d;
-            for (int k = 0; k < d; k++) {
-                dx[r + k] += dPool[k];
+        float invN = 1f / n;
+        for (int k = 0; k < poolDim; k++) {
+            dInput[k] *= invN;
+        }
+        for (int j = 0; j < n && poolDim > 0; j++) {
+            int r = j * poolDim;
+            for (int k = 0; k < poolDim; k++) {
+                dx[r + k] += dInput[k];
             }
+        }
+        for (int k = poolDim; k < in; k++) {
+            dLex[k - poolDim] += dInput[k];
         }
     }
 }

@@ -13,7 +13,9 @@ import java.util.Arrays;
  *       binarized weights this keeps every |W| &lt; 1, where ApproxSign's F' is non-zero, and
  *       small enough that Adam steps flip signs early in training; biases 0;</li>
  *   <li>token embedding: uniform ±0.1; position embedding: uniform ±0.02;</li>
- *   <li>LayerNorm: γ = 1, β = 0; exit heads: uniform ±1/sqrt(d), bias 0.</li>
+ *   <li>LayerNorm: γ = 1, β = 0; exit heads: uniform ±1/sqrt(in), bias 0;</li>
+ *   <li>lexical path (drawn last, so the paper network's draws are unchanged): table uniform
+ *       ±{@link #LEX_TABLE_BOUND}, exit 0's head like the other exit heads.</li>
  * </ul>
  */
 public final class Initializer {
@@ -34,7 +36,14 @@ public final class Initializer {
         for (LinearParams h : p.exitHeads) {
             linear(h, rng);
         }
+        if (p.config.lexical()) {
+            fill(p.lexTable, LEX_TABLE_BOUND, rng);
+            linear(p.lexHead, rng);
+        }
     }
+
+    /** Initial latent values of the lexical table: as the token embedding. */
+    public static final float LEX_TABLE_BOUND = 0.1f;
 
     private static void linear(LinearParams l, Rng rng) {
         fill(l.weight, (float) (1.0 / Math.sqrt(l.in)), rng);

@@ -37,10 +37,30 @@ final class Adam {
      * (already scaled by the clip factor). {@code step} is 1-based.
      */
     void update(int index, float[] g, int from, int to, int step, float lr, float weightDecay, float gradScale) {
-        Tensor t = params.get(index);
-        float[] p = t.data(), mi = m[index], vi = v[index];
         float c1 = (float) (1.0 / (1.0 - Math.pow(BETA1, step)));
         float c2 = (float) (1.0 / (1.0 - Math.pow(BETA2, step)));
+        update(index, g, from, to, c1, c2, lr, weightDecay, gradScale);
+    }
+
+    /**
+     * Lazy Adam over rows {@code rows[from..to)} (each {@code width} elements) of tensor
+     * {@code index}: only rows that received gradient this step are updated, their moments
+     * included; untouched rows keep parameters and moments (as TensorFlow's LazyAdam).
+     */
+    void updateRows(int index, float[] g, int[] rows, int from, int to, int width, int step, float lr,
+                    float weightDecay, float gradScale) {
+        float c1 = (float) (1.0 / (1.0 - Math.pow(BETA1, step)));
+        float c2 = (float) (1.0 / (1.0 - Math.pow(BETA2, step)));
+        for (int i = from; i < to; i++) {
+            int o = rows[i] * width;
+            update(index, g, o, o + width, c1, c2, lr, weightDecay, gradScale);
+        }
+    }
+
+    private void update(int index, float[] g, int from, int to, float c1, float c2, float lr, float weightDecay,
+                        float gradScale) {
+        Tensor t = params.get(index);
+        float[] p = t.data(), mi = m[index], vi = v[index];
         float wd = decay[index] ? lr * weightDecay : 0f;
         boolean clip = t.binarized();
         for (int k = from; k < to; k++) {

@@ -30,12 +30,15 @@ import java.util.Locale;
  * @param exitWeights    soft-routing loss weights: "linear" (w_i ∝ i), "uniform", or a comma list
  * @param seed           seeds initialization, shuffling and dropout
  * @param threads        worker threads (data-parallel over each mini-batch)
- * @param exitTolerance  δ calibration: accuracy tolerance of {@code ExitSweep.calibrate}
+ * @param exitTolerance  exit-rule calibration: accuracy tolerance of {@code ExitSweep.calibrate}
+ * @param hardBudget     exit-rule calibration: about this fraction of dev records should reach the last
+ *                       exit still unsure (hard examples, sent to review); 0 = none
+ * @param lexical        the hashed lexical path with its exit 0 ({@link LexicalOptions#NONE}: the paper's network)
  */
 public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int maxTokens, int maxVocab,
                            int minCount, Precision precision, int epochs, int batchSize, float learningRate,
                            float warmup, float weightDecay, float gradClip, float dropout, float tokenDropout, String exitWeights,
-                           long seed, int threads, double exitTolerance) {
+                           long seed, int threads, double exitTolerance, double hardBudget, LexicalOptions lexical) {
 
     public TrainOptions {
         require(dim > 0 && heads > 0 && dim % heads == 0, "dim must be a positive multiple of heads");
@@ -52,16 +55,19 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         require(tokenDropout >= 0 && tokenDropout < 1, "token dropout must be in [0, 1)");
         require(threads >= 1, "threads must be >= 1");
         require(exitTolerance >= 0, "exit tolerance must be >= 0");
+        require(hardBudget >= 0 && hardBudget < 1, "hard budget must be in [0, 1)");
         require(precision != null, "precision is required");
         new TokenizerOptions(maxTokens, maxVocab, minCount);   // validates the tokenizer settings
-        exitWeights(exitWeights, blocks);                        // validates the spec
+        require(lexical != null, "lexical options are required");
+        exitWeights(exitWeights, blocks + (lexical.enabled() ? 1 : 0));   // validates the spec
     }
 
     public static TrainOptions defaults() {
         return new TrainOptions(ModelConfig.DEFAULT_DIM, ModelConfig.DEFAULT_HEADS, ModelConfig.DEFAULT_BLOCKS,
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
                 TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
-                DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), ExitSweep.DEFAULT_TOLERANCE);
+                DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), ExitSweep.DEFAULT_TOLERANCE,
+                ExitSweep.DEFAULT_HARD_BUDGET, LexicalOptions.defaults());
     }
 
     /**
@@ -94,9 +100,25 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         return new TokenizerOptions(maxTokens, maxVocab, minCount);
     }
 
-    /** Normalized (sum 1) soft-routing weights for {@code blocks} exits. */
+    /** Exits of the trained network: blocks, plus exit 0 with the lexical path. */
+    public int exits() {
+        return blocks + (lexical.enabled() ? 1 : 0);
+    }
+
+    /** Normalized (sum 1) soft-routing weights, one per exit (exit 0 first). */
     public float[] exitWeightValues() {
-        return exitWeights(exitWeights, blocks);
+        return exitWeights(exitWeights, exits());
+    }
+
+    public TrainOptions withLexical(LexicalOptions lexical) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
+                exitTolerance, hardBudget, lexical);
+    }
+
+    /** The paper's network ({@code --arch paper}): no lexical path, one exit per block. */
+    public TrainOptions paper() {
+        return withLexical(LexicalOptions.NONE);
     }
 
     static float[] exitWeights(String spec, int blocks) {
@@ -114,7 +136,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
             String[] parts = s.split(",");
             if (parts.length != blocks) {
                 throw new IllegalArgumentException("exit weights '" + spec + "': expected linear, uniform, last or "
-                        + blocks + " comma-separated numbers (one per block)");
+                        + blocks + " comma-separated numbers (one per exit)");
             }
             for (int i = 0; i < blocks; i++) {
                 try {
@@ -138,57 +160,63 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
 
     public TrainOptions withShape(int dim, int heads, int blocks, int slfnHidden, int maxTokens) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withPrecision(Precision p) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withSeed(long seed) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withThreads(int threads) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withRegularization(float dropout, float weightDecay, float gradClip) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withTokenDropout(float tokenDropout) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withExitWeights(String spec) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withVocabulary(int maxVocab, int minCount) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withWarmup(float warmup) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
     public TrainOptions withExitTolerance(double tolerance) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance);
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance, hardBudget, lexical);
+    }
+
+    public TrainOptions withHardBudget(double budget) {
+        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
+                exitTolerance, budget, lexical);
     }
 
     private static void require(boolean ok, String message) {

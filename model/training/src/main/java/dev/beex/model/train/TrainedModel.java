@@ -8,16 +8,21 @@ import java.util.List;
 
 /**
  * The result of {@link Trainer#train}: the parameters of the best epoch, the tokenizer and
- * labels they go with, and the calibrated exit rule.
+ * labels they go with, and the calibrated exit rule. The dev figures are those of the model as the
+ * artifact stores it (float16-rounded, scored by the engine): {@code beex eval} of the written
+ * artifact on the same dev split reports exactly these.
  *
  * @param devAccuracy          dev accuracy with {@code exitRule}
- * @param devLastExitAccuracy  dev accuracy of the last exit (what selected the epoch)
+ * @param devLastExitAccuracy  dev accuracy of the last exit
  * @param devMeanBlocks        mean blocks run per dev record with {@code exitRule}
+ * @param devHardFraction      dev records {@code exitRule} fired for at no exit (hard examples)
+ * @param devFlopsSaved        FLOPs saved on dev against full depth
  * @param bestEpoch            1-based epoch whose parameters were kept
- * @param sweep                the δ sweep on dev that {@code exitRule} was chosen from
+ * @param sweep                every rule calibration chose {@code exitRule} from, scored on dev
  * @param trainMillis          wall time of the whole run
  */
 public record TrainedModel(ModelParams params, Tokenizer tokenizer, List<String> labels, ExitRule exitRule,
-                           double devAccuracy, double devLastExitAccuracy, double devMeanBlocks, int bestEpoch,
+                           double devAccuracy, double devLastExitAccuracy, double devMeanBlocks,
+                           double devHardFraction, double devFlopsSaved, int bestEpoch,
                            List<ExitSweep.Row> sweep, long trainMillis) {
 }

@@ -3,12 +3,17 @@ package dev.beex.model.train;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
+import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.model.eval.Evaluator;
+import dev.beex.model.eval.FlopCounter;
 import dev.beex.model.exit.Entropy;
+import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
 import dev.beex.model.nn.Binarizer;
 import dev.beex.model.nn.Initializer;
+import dev.beex.model.nn.LexicalPath;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
@@ -16,6 +21,7 @@ import dev.beex.model.teacher.EmbeddingInit;
 import dev.beex.model.teacher.Teacher;
 import dev.beex.model.teacher.TeacherCache;
 import dev.beex.model.teacher.TeacherHead;
+import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +47,8 @@ import java.util.function.Consumer;
  * and thread count. Dropout masks come from a generator per (seed, epoch, record), not per thread.
  *
  * <p>After every epoch the dev split is scored at full depth; the epoch with the best
- * last-exit dev accuracy is kept. Then δ of the fractional-entropy-reduction rule is
- * calibrated on dev ({@link ExitSweep#calibrate}).
+ * last-exit dev accuracy is kept. Then the exit rule (kind, threshold, confidence floor) is
+ * calibrated on dev for the review budget ({@link ExitSweep#calibrate}) on the model as stored.
  */
 public final class Trainer {
     private final Teacher teacher;
@@ -65,28 +71,41 @@ public final class Trainer {
         return new Trainer(teacher, log);
     }
 
-    /** Token ids and gold label indices of a split. */
-    private record Encoded(int[][] ids, int[] gold) {
+    /** Token ids, lexical feature rows (null for the paper network) and gold label indices of a split. */
+    private record Encoded(int[][] ids, int[][] lex, int[] gold) {
     }
 
-    private static final class Worker {
+    static final class Worker {
         final Network network;
         final ModelParams grad;
         final List<Tensor> gradTensors;
         double loss;
         /** The training sequence after token dropout (sized once: maxTokens). */
         final int[] kept;
+        /** Index of the lexical table in the tensors (-1: none); it is zeroed sparsely, not here. */
+        final int lexIndex;
 
         Worker(PreparedModel model) {
             this.network = new Network(model);
             this.kept = new int[model.params.config.maxTokens()];
             this.grad = new ModelParams(model.params.config);
             this.gradTensors = grad.tensors();
+            this.lexIndex = grad.lexTableTensorIndex();
+        }
+
+        LexicalPath lexicalPath() {
+            return network.lexicalPath();
+        }
+
+        float[] lexGrad() {
+            return grad.lexTable;
         }
 
         void zeroGrad() {
-            for (Tensor t : gradTensors) {
-                Arrays.fill(t.data(), 0f);
+            for (int i = 0; i < gradTensors.size(); i++) {
+                if (i != lexIndex) {
+                    Arrays.fill(gradTensors.get(i).data(), 0f);
+                }
             }
         }
     }
@@ -112,11 +131,12 @@ public final class Trainer {
         for (int i = 0; i < labels.size(); i++) {
             labelIndex.put(labels.get(i), i);
         }
-        Encoded trainSet = encode(train, tokenizer, labelIndex, "train");
-        Encoded devSet = encode(dev, tokenizer, labelIndex, "dev");
+        LexicalOptions lexOptions = o.lexical();
+        Encoded trainSet = encode(train, tokenizer, lexOptions, labelIndex, "train");
+        Encoded devSet = encode(dev, tokenizer, lexOptions, labelIndex, "dev");
 
         ModelConfig config = new ModelConfig(o.dim(), o.heads(), o.blocks(), o.slfnHidden(), o.maxTokens(),
-                tokenizer.vocabSize(), labels.size(), o.precision());
+                tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim());
         ModelParams params = new ModelParams(config);
         Initializer.init(params, o.seed());
         float[][] soft = null;
@@ -136,6 +156,8 @@ public final class Trainer {
         }
         List<Tensor> paramTensors = params.tensors();
         Adam adam = new Adam(paramTensors);
+        SparseRows lexRows = config.lexical()
+                ? new SparseRows(params.lexTableTensorIndex(), config.lexBuckets(), config.lexDim()) : null;
         float[] exitWeights = o.exitWeightValues();
 
         int n = trainSet.gold.length;
@@ -182,7 +204,9 @@ public final class Trainer {
                                     len = dropTokens(ids, o.tokenDropout(), rng, w.kept);
                                     ids = w.kept;
                                 }
-                                w.loss += w.network.forward(ids, len, trainSet.gold[r], exitWeights, o.dropout(), rng,
+                                int[] lex = trainSet.lex == null ? null : trainSet.lex[r];
+                                w.loss += w.network.forward(ids, len, lex, lex == null ? 0 : lex.length,
+                                        trainSet.gold[r], exitWeights, o.dropout(), rng,
                                         teacherProbs == null ? null : teacherProbs[r], lambda, temperature);
                                 w.network.backward(trainSet.gold[r], scaled, w.grad);
                             }
@@ -196,8 +220,11 @@ public final class Trainer {
                     }
                     seen += batch;
                     step++;
+                    if (lexRows != null) {
+                        lexRows.collect(workers);
+                    }
                     applyUpdate(pool, workers, adam, paramTensors.size(), sumSq, step,
-                            learningRate(o, step, warmupSteps, totalSteps), o);
+                            learningRate(o, step, warmupSteps, totalSteps), o, lexRows);
                     model.refresh();
                     long elapsed = (System.nanoTime() - start) / 1_000_000;
                     long eta = step >= totalSteps ? 0 : (long) ((double) elapsed / step * (totalSteps - step));
@@ -221,17 +248,38 @@ public final class Trainer {
             }
             params.copyFrom(best);
             model.refresh();
-            FullDepth eval = evaluate(pool, workers, devSet, config);
-            List<ExitSweep.Row> rows = ExitSweep.sweep(ExitRule.Kind.ENTROPY_REDUCTION,
-                    ExitSweep.defaultThresholds(ExitRule.Kind.ENTROPY_REDUCTION, config.blocks()),
-                    eval.entropies, eval.labels, devSet.gold);
-            ExitSweep.Row chosen = ExitSweep.calibrate(rows, o.exitTolerance(), eval.entropies, eval.labels, devSet.gold);
+            Calibrated c = calibrate(params, tokenizer, labels, dev, o);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            return new TrainedModel(params, tokenizer, labels, chosen.rule(), chosen.accuracy(),
-                    eval.lastExitAccuracy(), chosen.meanBlocks(), bestEpoch, rows, millis);
+            return new TrainedModel(params, tokenizer, labels, c.chosen.rule(), c.chosen.accuracy(), c.lastExitAccuracy,
+                    c.meanBlocks, c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code meanBlocks}: blocks run under the chosen rule (its exits computed less a lexical model's exit 0). */
+    private record Calibrated(ExitSweep.Row chosen, List<ExitSweep.Row> rows, double lastExitAccuracy, double meanBlocks) {
+    }
+
+    /**
+     * Chooses the exit rule on dev for the model AS STORED: the parameters are packed and rounded to
+     * float16 exactly as the artifact will hold them ({@link ModelArtifact#create}) and dev is
+     * scored by the engine ({@link Evaluator#collect}), the very path {@code beex eval} takes, so the
+     * dev figures and the rule printed here are what {@code beex eval} reports for the written file.
+     */
+    private static Calibrated calibrate(ModelParams params, Tokenizer tokenizer, List<String> labels,
+                                        List<LabeledText> dev, TrainOptions o) {
+        ModelArtifact stored = ModelArtifact.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
+        ExitOutputs out = new Evaluator(o.threads()).collect(stored, dev);
+        ExitSweep.ExitCost cost = Evaluator.flopCost(out, new FlopCounter(stored.config()));
+        List<ExitSweep.Row> rows = ExitSweep.candidates(out, o.hardBudget(), cost);
+        ExitSweep.Row chosen = ExitSweep.calibrate(rows, out, o.hardBudget(), o.exitTolerance());
+        int last = out.exits() - 1, correct = 0;
+        for (int r = 0; r < out.records(); r++) {
+            correct += out.labels()[r][last] == out.gold()[r] ? 1 : 0;
+        }
+        int beforeBlocks = out.exits() - stored.config().blocks();
+        return new Calibrated(chosen, rows, (double) correct / out.records(), chosen.meanBlocks() - beforeBlocks);
     }
 
     /**
@@ -317,13 +365,17 @@ public final class Trainer {
      * updates do not depend on scheduling.
      */
     private static void applyUpdate(ExecutorService pool, Worker[] workers, Adam adam, int tensors, double[] sumSq,
-                                    int step, float lr, TrainOptions o) {
+                                    int step, float lr, TrainOptions o, SparseRows sparse) {
         int threads = workers.length;
         List<Callable<Void>> reduce = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             final int part = t;
             reduce.add(() -> {
                 for (int i = 0; i < tensors; i++) {
+                    if (sparse != null && i == sparse.tensor) {
+                        sumSq[i * threads + part] = sparse.reduce(workers, part, threads);
+                        continue;
+                    }
                     float[] g0 = workers[0].gradTensors.get(i).data();
                     int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
                     for (int w = 1; w < threads; w++) {
@@ -354,6 +406,10 @@ public final class Trainer {
             update.add(() -> {
                 for (int i = 0; i < tensors; i++) {
                     float[] g0 = workers[0].gradTensors.get(i).data();
+                    if (sparse != null && i == sparse.tensor) {
+                        sparse.update(adam, workers, part, threads, step, lr * o.lexical().lrScale(), o.weightDecay(), scale);
+                        continue;
+                    }
                     int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);
                     adam.update(i, g0, a, b, step, lr, o.weightDecay(), scale);
                 }
@@ -377,7 +433,7 @@ public final class Trainer {
     }
 
     private static FullDepth evaluate(ExecutorService pool, Worker[] workers, Encoded set, ModelConfig config) {
-        int n = set.gold.length, blocks = config.blocks(), classes = config.numLabels();
+        int n = set.gold.length, blocks = config.exits(), classes = config.numLabels();
         float[][] entropies = new float[n][blocks];
         int[][] labels = new int[n][blocks];
         List<Callable<Void>> tasks = new ArrayList<>(workers.length);
@@ -386,7 +442,8 @@ public final class Trainer {
             int a = n * t / workers.length, b = n * (t + 1) / workers.length;
             tasks.add(() -> {
                 for (int r = a; r < b; r++) {
-                    net.forward(set.ids[r], set.ids[r].length, -1, null, 0f, null);
+                    int[] lex = set.lex == null ? null : set.lex[r];
+                    net.forward(set.ids[r], set.ids[r].length, lex, lex == null ? 0 : lex.length, -1, null, 0f, null);
                     for (int blk = 0; blk < blocks; blk++) {
                         float[] p = net.probabilities(blk);
                         entropies[r][blk] = Entropy.normalized(p, classes);
@@ -400,8 +457,11 @@ public final class Trainer {
         return new FullDepth(entropies, labels, set.gold);
     }
 
-    private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, Map<String, Integer> labelIndex, String split) {
+    private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, LexicalOptions lexical,
+                                  Map<String, Integer> labelIndex, String split) {
         int[][] ids = new int[data.size()][];
+        LexicalFeatures features = lexical.enabled() ? new LexicalFeatures(lexical.buckets()) : null;
+        int[][] lex = features == null ? null : new int[data.size()][];
         int[] gold = new int[data.size()];
         int[] buf = new int[tokenizer.maxTokens()];
         for (int i = 0; i < data.size(); i++) {
@@ -414,8 +474,11 @@ public final class Trainer {
             int len = tokenizer.encode(t.text(), buf);
             ids[i] = Arrays.copyOf(buf, len);
             gold[i] = label;
+            if (features != null) {
+                lex[i] = Arrays.copyOf(features.features(), features.extract(t.text()));
+            }
         }
-        return new Encoded(ids, gold);
+        return new Encoded(ids, lex, gold);
     }
 
     private static void shuffle(int[] order, Rng rng) {

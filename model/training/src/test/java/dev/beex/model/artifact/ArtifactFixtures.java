@@ -39,6 +39,16 @@ final class ArtifactFixtures {
         return RandomParams.of(c, seed);
     }
 
+    /** The small shape with a lexical path (2^10 buckets × 64 bits) and its exit 0. */
+    static ModelConfig smallLexicalConfig(Precision precision) {
+        return new ModelConfig(64, 4, 3, 96, 32, tokenizer().vocabSize(), 2, precision, 1 << 10, 64);
+    }
+
+    static ModelArtifact smallLexical(Precision precision, long seed) {
+        return ModelArtifact.create(randomParams(smallLexicalConfig(precision), seed), tokenizer(), LABELS,
+                ExitRule.absoluteEntropy(0.9f), Map.of("name", "fixture-lexical"));
+    }
+
     static ModelArtifact small(Precision precision, long seed) {
         return ModelArtifact.create(randomParams(smallConfig(precision), seed), tokenizer(), LABELS,
                 ExitRule.entropyReduction(0.05f), Map.of("name", "fixture", "version", "1"));

@@ -178,9 +178,9 @@ class ModelArtifactTest {
         assertThatThrownBy(() -> ModelArtifact.fromBytes(zip)).hasMessageContaining("not a beex model artifact");
 
         byte[] future = binary.toBytes();
-        future[5] = 3;
+        future[5] = 4;
         assertThatThrownBy(() -> ModelArtifact.fromBytes(future)).isInstanceOf(InvalidArtifactException.class)
-                .hasMessageContaining("format version 3 is newer");
+                .hasMessageContaining("format version 4 is newer");
         byte[] old = binary.toBytes();
         old[5] = 1;                     // version 1 stored float32 parameters
         assertThatThrownBy(() -> ModelArtifact.fromBytes(old)).isInstanceOf(InvalidArtifactException.class)
@@ -190,6 +190,63 @@ class ModelArtifactTest {
         Files.write(file, future);
         assertThatThrownBy(() -> ModelArtifact.read(file)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageStartingWith(file.toString()).hasMessageContaining("newer");
+    }
+
+    /** Format 3 with the lexical path: byte-identical round trip, same scores, engine = reference, exact. */
+    @Test
+    void lexicalArtifactRoundTripsAndMatchesReference(@TempDir Path dir) throws IOException {
+        for (Precision precision : Precision.values()) {
+            ModelArtifact lexical = ArtifactFixtures.smallLexical(precision, 9);
+            byte[] bytes = lexical.toBytes();
+            assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 3);
+            Path file = dir.resolve("lexical-" + precision + ".beex");
+            lexical.write(file);
+            ModelArtifact back = ModelArtifact.read(file);
+            assertThat(back.toBytes()).isEqualTo(bytes);
+            assertThat(back.config()).isEqualTo(lexical.config());
+            assertThat(back.config().lexBuckets()).isEqualTo(1 << 10);
+            assertThat(back.config().exits()).isEqualTo(4);
+            back.verifySelfTests();
+            ModelParams decoded = back.params();
+            assertThat(decoded.lexTable).isEqualTo(lexical.params().lexTable);
+            assertThat(decoded.lexHead.weight).isEqualTo(lexical.params().lexHead.weight);
+            if (precision == Precision.BINARY) {   // rows decode to ±α
+                for (int r = 0; r < 8; r++) {
+                    float a = Math.abs(decoded.lexTable[r * 64]);
+                    for (int k = 0; k < 64; k++) {
+                        assertThat(Math.abs(decoded.lexTable[r * 64 + k])).isEqualTo(a);
+                    }
+                }
+            }
+            InferenceEngine a = lexical.newEngine(), b = back.newEngine(ExitRule.FULL_DEPTH);
+            ReferenceForward ref = new ReferenceForward(decoded);
+            int[] ids = new int[back.config().maxTokens()];
+            for (String t : texts) {
+                Prediction pa = a.score(t);
+                assertThat(back.newEngine().score(t)).isEqualTo(pa);
+                int n = back.tokenizer().encode(t, ids);
+                assertThat(b.scoreAllExits(t)).isDeepEqualTo(ref.exitProbabilities(ids, n, t));
+            }
+        }
+    }
+
+    /** Format 2 files (the paper network, as the bundled demo models) still load, verify and serve. */
+    @Test
+    void formatTwoArtifactsStillLoadAndServe() throws IOException {
+        for (String name : List.of("spam-v1.beex", "spam-v2.beex")) {
+            Path file = Path.of("../../pipeline/src/main/resources/models", name);
+            assertThat(file).exists();
+            byte[] bytes = Files.readAllBytes(file);
+            assertThat(ByteBuffer.wrap(bytes).getShort(4)).as("format of %s", name).isEqualTo((short) 2);
+            ModelArtifact old = ModelArtifact.read(file);
+            old.verifySelfTests();
+            assertThat(old.config().lexical()).isFalse();
+            assertThat(old.config().exits()).isEqualTo(old.config().blocks());
+            assertThat(old.toBytes()).isEqualTo(bytes);
+            Prediction p = old.newEngine().score("Congratulations! You WON a free prize, click here now");
+            assertThat(p.exitBlock()).isBetween(1, old.config().blocks());
+            assertThat(p.exitEntropies()).hasSize(p.exitBlock());
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.beex.model.bench;
 
 import dev.beex.model.engine.BinaryLinearProbe;
+import dev.beex.model.engine.BitKernel;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,9 +20,12 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * One linear layer of the block shapes, over a sequence of tokens, four ways:
  * <ul>
- *   <li>{@code binary}: the engine's bit-packed layer, binarizing the float input first
- *       (β and the sign bits per token) — what a layer costs in the engine;</li>
- *   <li>{@code binaryPrepacked}: the XOR/popcount kernel alone on already-packed input;</li>
+ *   <li>{@code binaryRows} / {@code binaryColumns}: the engine's bit-packed layer with each
+ *       XOR/popcount kernel ({@link BitKernel}: scalar POPCNT over row-major words, or the
+ *       column-major loops C2 vectorizes to VPOPCNTD on AVX-512 VPOPCNTDQ CPUs), binarizing the
+ *       float input first (β and the sign bits per token) — what a layer costs in the engine;</li>
+ *   <li>{@code binaryPrepackedRows} / {@code binaryPrepackedColumns}: the kernels alone on
+ *       already-packed input;</li>
  *   <li>{@code floatDense}: the engine's dense float kernel (transposed weights, i-k-j, four
  *       k per pass, vectorized by HotSpot) — the float baseline;</li>
  *   <li>{@code floatTokenTiled}: a variant keeping four token rows live per weight-row load,
@@ -47,7 +51,8 @@ public class LinearKernelBenchmark {
     @Param({"16", "64", "128"})
     public int tokens;
 
-    private BinaryLinearProbe binary;
+    private BinaryLinearProbe rows;
+    private BinaryLinearProbe columns;
     private dev.beex.model.engine.FloatLinear dense;
     private float[] wt;
     private float[] w;
@@ -74,8 +79,10 @@ public class LinearKernelBenchmark {
         }
         y = new float[tokens * out];
         scratch = new float[out];
-        binary = new BinaryLinearProbe(w, b, in, out, tokens);
-        binary.pack(x, tokens);
+        rows = new BinaryLinearProbe(w, b, in, out, tokens, BitKernel.ROWS);
+        rows.pack(x, tokens);
+        columns = new BinaryLinearProbe(w, b, in, out, tokens, BitKernel.COLUMNS);
+        columns.pack(x, tokens);
         dense = new dev.beex.model.engine.FloatLinear(w, b, in, out);
         wt = new float[in * out];
         for (int o = 0; o < out; o++) {
@@ -86,15 +93,28 @@ public class LinearKernelBenchmark {
     }
 
     @Benchmark
-    public void binary(Blackhole bh) {
-        binary.pack(x, tokens);
-        binary.forward(tokens, y);
+    public void binaryRows(Blackhole bh) {
+        rows.pack(x, tokens);
+        rows.forward(tokens, y);
         bh.consume(y);
     }
 
     @Benchmark
-    public void binaryPrepacked(Blackhole bh) {
-        binary.forward(tokens, y);
+    public void binaryColumns(Blackhole bh) {
+        columns.pack(x, tokens);
+        columns.forward(tokens, y);
+        bh.consume(y);
+    }
+
+    @Benchmark
+    public void binaryPrepackedRows(Blackhole bh) {
+        rows.forward(tokens, y);
+        bh.consume(y);
+    }
+
+    @Benchmark
+    public void binaryPrepackedColumns(Blackhole bh) {
+        columns.forward(tokens, y);
         bh.consume(y);
     }
 

@@ -33,6 +33,18 @@ class DatasetReaderTest {
     }
 
     @Test
+    void textsToScoreMayComeWithoutLabels() throws IOException {
+        Path jsonl = file("t.jsonl", "{\"text\":\"hello\"}\n{\"text\":\"hi\",\"label\":\"ham\"}\n{\"text\":\"yo\",\"label\":\"\"}\n");
+        List<LabeledText> j = DatasetReader.read(jsonl, false);
+        assertThat(j).extracting(LabeledText::label).containsExactly(null, "ham", null);
+        assertThatThrownBy(() -> DatasetReader.read(jsonl)).hasMessageContaining("t.jsonl:1").hasMessageContaining("missing \"label\"");
+        Path csv = file("t.csv", "id,text\na,first\nb,\"second, quoted\"\n");
+        assertThat(DatasetReader.read(csv, false)).extracting(LabeledText::text).containsExactly("first", "second, quoted");
+        assertThat(DatasetReader.read(csv, false)).extracting(LabeledText::label).containsOnlyNulls();
+        assertThatThrownBy(() -> DatasetReader.read(csv)).hasMessageContaining("'label' column");
+    }
+
+    @Test
     void malformedJsonLineNamesFileLineAndReason() throws IOException {
         Path bad = file("bad.jsonl", "{\"text\":\"ok\",\"label\":\"a\"}\n{\"text\": \"broken\n");
         assertThatThrownBy(() -> DatasetReader.read(bad))

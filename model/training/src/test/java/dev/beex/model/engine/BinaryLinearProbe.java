@@ -7,8 +7,12 @@ public final class BinaryLinearProbe {
     private final int in;
 
     public BinaryLinearProbe(float[] weight, float[] bias, int in, int out, int maxTokens) {
-        this.layer = new BinaryLinear(BinaryMatrix.binarize(weight, out, in), bias, 0f);
-        this.packed = new PackedActivations(maxTokens, in);
+        this(weight, bias, in, out, maxTokens, BitKernel.selected());
+    }
+
+    public BinaryLinearProbe(float[] weight, float[] bias, int in, int out, int maxTokens, BitKernel kernel) {
+        this.layer = new BinaryLinear(BinaryMatrix.binarize(weight, out, in), bias, 0f, kernel);
+        this.packed = new PackedActivations(maxTokens, in, out);
         this.in = in;
     }
 

@@ -72,26 +72,28 @@ class EngineReferenceParityTest {
         Random r = new Random(4);
         int[] exitHistogram = new int[c.blocks()];
         for (ExitRule rule : List.of(ExitRule.entropyReduction(0.05f), ExitRule.absoluteEntropy(0.5f),
-                ExitRule.patience(1))) {
+                ExitRule.patience(1), ExitRule.entropyReduction(0.3f).withFloor(0.8f))) {
             InferenceEngine engine = new InferenceEngine(model, null, labels(c), rule);
             ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
             for (int trial = 0; trial < 40; trial++) {
                 int n = 1 + r.nextInt(c.maxTokens());
                 int[] ids = randomIds(r, c, n);
                 float[][] probs = ref.exitProbabilities(ids, n);
-                float[] h = new float[c.blocks()];
+                float[] h = new float[c.blocks()], conf = new float[c.blocks()];
                 int[] labels = new int[c.blocks()];
                 for (int b = 0; b < c.blocks(); b++) {
                     h[b] = Entropy.normalized(probs[b], c.numLabels());
                     labels[b] = Entropy.argmax(probs[b], c.numLabels());
+                    conf[b] = probs[b][labels[b]];
                 }
-                int exit = rule.exitBlock(h, labels, c.blocks());
+                int firing = rule.firstFiring(h, labels, conf, c.blocks());
+                int exit = Math.min(firing, c.blocks() - 1);
                 long before = engine.blocksRun();
                 engine.score(ids, n, res);
                 assertThat(res.exitBlock).as("exit block, rule %s", rule).isEqualTo(exit + 1);
                 assertThat(engine.blocksRun() - before).as("blocks actually run").isEqualTo(exit + 1);
                 assertThat(res.labelIndex).isEqualTo(labels[exit]);
-                assertThat(res.hard()).isEqualTo(exit == c.blocks() - 1);
+                assertThat(res.hard()).as("hard: the rule fired nowhere, rule %s", rule).isEqualTo(firing == c.blocks());
                 for (int l = 0; l < c.numLabels(); l++) {
                     assertThat(res.probabilities[l]).isCloseTo(probs[exit][l], org.assertj.core.data.Offset.offset(1e-6f));
                 }

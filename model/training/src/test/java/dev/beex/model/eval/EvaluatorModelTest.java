@@ -45,16 +45,24 @@ class EvaluatorModelTest {
 
     @Test
     void replayedExitsMatchTheEngineStoppingEarly() {
-        for (ExitRule rule : List.of(ExitRule.entropyReduction(0.1f), ExitRule.entropyReduction(0.3f), ExitRule.patience(1))) {
+        for (ExitRule rule : List.of(ExitRule.entropyReduction(0.1f), ExitRule.entropyReduction(0.3f), ExitRule.patience(1),
+                ExitRule.entropyReduction(0.3f).withFloor(0.75f), ExitRule.absoluteEntropy(1.01f).withFloor(0.8f))) {
             EvalReport r = new Evaluator(2).evaluate(model, dev, rule);
             InferenceEngine engine = model.newEngine(rule);
-            int correct = 0;
+            int correct = 0, hardWrong = 0;
             long blocks = 0, hard = 0;
+            long[] histogram = new long[4];
             for (LabeledText t : dev) {
                 Prediction p = engine.score(t.text());
                 correct += p.label().equals(t.label()) ? 1 : 0;
                 blocks += p.exitBlock();
                 hard += p.hard() ? 1 : 0;
+                hardWrong += p.hard() && !p.label().equals(t.label()) ? 1 : 0;
+                histogram[p.exitBlock() - 1]++;
+            }
+            assertThat(r.exitHistogram()).as(rule.toString()).containsExactly(histogram);
+            if (hard > 0) {
+                assertThat(r.hardErrorRate()).as(rule.toString()).isEqualTo((double) hardWrong / hard);
             }
             assertThat(r.records()).isEqualTo(dev.size());
             assertThat(r.accuracy()).as(rule.toString()).isEqualTo((double) correct / dev.size());

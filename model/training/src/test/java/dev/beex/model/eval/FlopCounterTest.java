@@ -22,6 +22,21 @@ class FlopCounterTest {
     }
 
     @Test
+    void lexicalPathAndExitZeroAreCountedFromTheFeatureCount() {
+        FlopCounter paper = new FlopCounter(TINY);
+        FlopCounter f = new FlopCounter(new ModelConfig(64, 2, 2, 128, 8, 100, 2, Precision.BINARY, 1024, 32));
+        // 10 features: sum 10·32, α lookups 10, 1/m scaling 32 + 1; exit 0: 2·32·2 + 2, softmax 8, entropy 7
+        assertThat(f.lexical(10)).isEqualTo(320 + 10 + 33 + 130 + 8 + 7);
+        assertThat(paper.lexical(10)).isZero();
+        assertThat(f.atExit(4, 10, 0)).isEqualTo(f.lexical(10));   // exit 0 runs no block
+        // block exits read [pool ; lex]: 2·(64 + 32)·2 instead of 2·64·2
+        assertThat(f.exitHead(4)).isEqualTo(paper.exitHead(4) + 2 * 32 * 2);
+        assertThat(f.atExit(4, 10, 2)).isEqualTo(f.lexical(10) + f.embedding(4) + 2 * (f.block(4) + f.exitHead(4)));
+        assertThat(paper.atExit(4, 10, 1)).isEqualTo(paper.record(4, 2));
+        assertThatThrownBy(() -> f.atExit(4, 10, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void blockExitAndRecordOnATinyConfig() {
         FlopCounter f = new FlopCounter(TINY);
         // per token: Q,K,V,O 4·321 + residual/LN1 9·64 + G1 577 + sigmoid 4·128 + G2 577

@@ -159,11 +159,46 @@ class LayerGradTest {
         float[] dx = new float[n * d];
         float weight = 0.7f;
         int label = 2;
-        exit.forward(x, n, label);
-        exit.backward(label, weight, dx, grad);
-        DoubleSupplier loss = () -> weight * (double) exit.forward(x, n, label);
+        exit.forward(x, n, null, label);
+        exit.backward(label, weight, dx, null, grad);
+        DoubleSupplier loss = () -> weight * (double) exit.forward(x, n, null, label);
         GradCheck.check("exit.x", x, dx, loss, NOTHING, x.length);
         GradCheck.check("exit.W", head.weight, grad.weight, loss, NOTHING, head.weight.length);
         GradCheck.check("exit.b", head.bias, grad.bias, loss, NOTHING, classes);
+    }
+
+    /** A block exit of a lexical model reads [pool ; lex]: gradients reach both inputs. */
+    @Test
+    void exitHeadOnPoolAndLexicalVector() {
+        int d = 6, dl = 5, n = 3, classes = 3;
+        Rng rng = new Rng(67);
+        LinearParams head = new LinearParams(d + dl, classes, false, 0f);
+        GradCheck.fill(rng, head.weight, 1f, 0f);
+        GradCheck.fill(rng, head.bias, 0.5f, 0f);
+        float[] x = GradCheck.random(rng, n * d, 2f, 0f);
+        float[] lex = GradCheck.random(rng, dl, 1f, 0f);
+        ExitHead exit = new ExitHead(head, d);
+        LinearParams grad = new LinearParams(d + dl, classes, false, 0f);
+        float[] dx = new float[n * d];
+        float[] dLex = new float[dl];
+        float weight = 0.6f;
+        int label = 1;
+        exit.forward(x, n, lex, label);
+        exit.backward(label, weight, dx, dLex, grad);
+        DoubleSupplier loss = () -> weight * (double) exit.forward(x, n, lex, label);
+        GradCheck.check("exit.x", x, dx, loss, NOTHING, x.length);
+        GradCheck.check("exit.lex", lex, dLex, loss, NOTHING, dl);
+        GradCheck.check("exit.W", head.weight, grad.weight, loss, NOTHING, head.weight.length);
+        // exit 0 of a lexical model: the lexical vector alone
+        LinearParams head0 = new LinearParams(dl, classes, false, 0f);
+        GradCheck.fill(rng, head0.weight, 1f, 0f);
+        ExitHead exit0 = new ExitHead(head0, 0);
+        LinearParams grad0 = new LinearParams(dl, classes, false, 0f);
+        float[] dLex0 = new float[dl];
+        exit0.forward(null, 0, lex, label);
+        exit0.backward(label, weight, null, dLex0, grad0);
+        DoubleSupplier loss0 = () -> weight * (double) exit0.forward(null, 0, lex, label);
+        GradCheck.check("exit0.lex", lex, dLex0, loss0, NOTHING, dl);
+        GradCheck.check("exit0.W", head0.weight, grad0.weight, loss0, NOTHING, head0.weight.length);
     }
 }

@@ -24,20 +24,49 @@ class NetworkGradTest {
     /** The distillation term (1−λ)·CE + λ·T²·KL(q ‖ softmax(z/T)) at every exit, through the whole network. */
     @Test
     void binarizedNetworkWithDistillation() {
-        check(Precision.BINARY, new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
+        check(paper(Precision.BINARY), new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
     }
 
     @Test
     void floatNetworkWithDistillationAtTemperatureOne() {
-        check(Precision.FLOAT, new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+        check(paper(Precision.FLOAT), new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+    }
+
+    /** With the lexical path: exit 0 on lex, block exits on [pool ; lex], all three exits in the loss. */
+    @Test
+    void binarizedLexicalNetworkEndToEnd() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.BINARY, 5, 4));
+    }
+
+    @Test
+    void floatLexicalNetworkEndToEnd() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.FLOAT, 5, 4));
+    }
+
+    /** The distillation term at every exit of the lexical network, the lexical exit 0 included. */
+    @Test
+    void binarizedLexicalNetworkWithDistillation() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.BINARY, 5, 4), new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
+    }
+
+    @Test
+    void floatLexicalNetworkWithDistillationAtTemperatureOne() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.FLOAT, 5, 4), new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+    }
+
+    private static ModelConfig paper(Precision precision) {
+        return new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
     }
 
     private void check(Precision precision) {
-        check(precision, null, 0f, 1f);
+        check(paper(precision));
     }
 
-    private void check(Precision precision, float[] teacher, float lambda, float temperature) {
-        ModelConfig c = new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
+    private void check(ModelConfig c) {
+        check(c, null, 0f, 1f);
+    }
+
+    private void check(ModelConfig c, float[] teacher, float lambda, float temperature) {
         ModelParams p = new ModelParams(c);
         Initializer.init(p, 3);
         Rng rng = new Rng(72);
@@ -51,16 +80,18 @@ class NetworkGradTest {
         Network net = new Network(model);
         int[] ids = {3, 1, 6, 3, 0};
         int n = ids.length, label = 1;
-        float[] weights = {0.4f, 0.6f};
+        float[] weights = c.lexical() ? new float[] {0.3f, 0.3f, 0.4f} : new float[] {0.4f, 0.6f};
+        int[] lexRows = {2, 0, 4, 2, 2};   // row 2 three times
         float dropout = 0.2f;
         ModelParams grad = new ModelParams(c);
         for (Tensor t : grad.tensors()) {
             java.util.Arrays.fill(t.data(), 0f);
         }
-        net.forward(ids, n, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
+        net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
         net.backward(label, weights, grad);
         net.finishGradients(grad);
-        DoubleSupplier loss = () -> net.forward(ids, n, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
+        DoubleSupplier loss = () -> net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9),
+                teacher, lambda, temperature);
         List<Tensor> params = p.tensors(), grads = grad.tensors();
         // from the exits back to the embedding: a wrong layer fails before what depends on it
         for (int i = params.size() - 1; i >= 0; i--) {
@@ -75,6 +106,25 @@ class NetworkGradTest {
                         System.arraycopy(row, 0, t.data(), off, 8);
                         return loss.getAsDouble();
                     }, () -> { }, 8);
+                }
+                continue;
+            }
+            if (t.name().equals("lex.table")) {
+                int dl = c.lexDim();
+                for (int r = 0; r < c.lexBuckets(); r++) {
+                    float[] row = java.util.Arrays.copyOfRange(t.data(), r * dl, r * dl + dl);
+                    float[] g = java.util.Arrays.copyOfRange(grads.get(i).data(), r * dl, r * dl + dl);
+                    if (r == 1 || r == 3) {   // rows of no feature: no gradient
+                        for (float v : g) {
+                            org.assertj.core.api.Assertions.assertThat(v).isZero();
+                        }
+                        continue;
+                    }
+                    int off = r * dl;
+                    GradCheck.check(t.name() + "[" + r + "]", row, g, () -> {
+                        System.arraycopy(row, 0, t.data(), off, dl);
+                        return loss.getAsDouble();
+                    }, () -> { }, dl);
                 }
                 continue;
             }

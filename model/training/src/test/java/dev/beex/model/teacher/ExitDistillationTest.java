@@ -23,7 +23,7 @@ class ExitDistillationTest {
         float[] q = {0.1f, 0.6f, 0.3f};
         float lambda = 0.4f, t = 3f;
         ExitHead h = new ExitHead(p);
-        float loss = h.forward(x, 2, 2, q, lambda, t);
+        float loss = h.forward(x, 2, null, 2, q, lambda, t);
         double[] pool = {(0.5 + 1.5) / 2, (-1 + 0.2) / 2};
         double[] z = new double[3];
         for (int c = 0; c < 3; c++) {
@@ -37,8 +37,8 @@ class ExitDistillationTest {
         }
         assertThat((double) loss).isCloseTo((1 - lambda) * ce + lambda * t * t * kl, within(1e-5));
         // λ = 0 is the plain cross-entropy
-        assertThat((double) h.forward(x, 2, 2, q, 0f, t)).isCloseTo(ce, within(1e-6));
-        assertThat(h.forward(x, 2, 2)).isCloseTo((float) ce, within(1e-6f));
+        assertThat((double) h.forward(x, 2, null, 2, q, 0f, t)).isCloseTo(ce, within(1e-6));
+        assertThat(h.forward(x, 2, null, 2)).isCloseTo((float) ce, within(1e-6f));
     }
 
     @Test
@@ -54,26 +54,63 @@ class ExitDistillationTest {
         ExitHead h = new ExitHead(p);
         LinearParams grad = new LinearParams(3, 3, false, 0f);
         float[] dx = new float[x.length];
-        h.forward(x, 2, 0, q, lambda, t);
-        h.backward(0, weight, dx, grad);
+        h.forward(x, 2, null, 0, q, lambda, t);
+        h.backward(0, weight, dx, null, grad);
         double eps = 1e-3;
         for (int i = 0; i < p.weight.length; i++) {
             float keep = p.weight[i];
             p.weight[i] = (float) (keep + eps);
-            double up = weight * h.forward(x, 2, 0, q, lambda, t);
+            double up = weight * h.forward(x, 2, null, 0, q, lambda, t);
             p.weight[i] = (float) (keep - eps);
-            double down = weight * h.forward(x, 2, 0, q, lambda, t);
+            double down = weight * h.forward(x, 2, null, 0, q, lambda, t);
             p.weight[i] = keep;
             assertThat((double) grad.weight[i]).as("dW[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
         }
         for (int i = 0; i < x.length; i++) {
             float keep = x[i];
             x[i] = (float) (keep + eps);
-            double up = weight * h.forward(x, 2, 0, q, lambda, t);
+            double up = weight * h.forward(x, 2, null, 0, q, lambda, t);
             x[i] = (float) (keep - eps);
-            double down = weight * h.forward(x, 2, 0, q, lambda, t);
+            double down = weight * h.forward(x, 2, null, 0, q, lambda, t);
             x[i] = keep;
             assertThat((double) dx[i]).as("dx[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
+        }
+    }
+
+    /** The lexical exit 0 (a head on the lexical vector only, poolDim 0): dW and dlex. */
+    @Test
+    void lexicalExitGradientMatchesFiniteDifferences() {
+        LinearParams p = new LinearParams(4, 3, false, 0f);
+        Rng rng = new Rng(5);
+        for (int i = 0; i < p.weight.length; i++) {
+            p.weight[i] = rng.uniform(-1, 1);
+        }
+        float[] lex = {0.4f, -0.9f, 0.2f, 1.3f};
+        float[] q = {0.6f, 0.3f, 0.1f};
+        float lambda = 0.5f, t = 2f, weight = 0.7f;
+        ExitHead h = new ExitHead(p, 0);
+        LinearParams grad = new LinearParams(4, 3, false, 0f);
+        float[] dLex = new float[lex.length];
+        h.forward(null, 0, lex, 2, q, lambda, t);
+        h.backward(2, weight, null, dLex, grad);
+        double eps = 1e-3;
+        for (int i = 0; i < p.weight.length; i++) {
+            float keep = p.weight[i];
+            p.weight[i] = (float) (keep + eps);
+            double up = weight * h.forward(null, 0, lex, 2, q, lambda, t);
+            p.weight[i] = (float) (keep - eps);
+            double down = weight * h.forward(null, 0, lex, 2, q, lambda, t);
+            p.weight[i] = keep;
+            assertThat((double) grad.weight[i]).as("dW[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
+        }
+        for (int i = 0; i < lex.length; i++) {
+            float keep = lex[i];
+            lex[i] = (float) (keep + eps);
+            double up = weight * h.forward(null, 0, lex, 2, q, lambda, t);
+            lex[i] = (float) (keep - eps);
+            double down = weight * h.forward(null, 0, lex, 2, q, lambda, t);
+            lex[i] = keep;
+            assertThat((double) dLex[i]).as("dlex[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
         }
     }
 
