@@ -3,6 +3,8 @@ package dev.beex.pipeline.cli;
 import dev.beex.model.Precision;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.model.teacher.Teacher;
+import dev.beex.model.teacher.TeacherCache;
 import dev.beex.model.train.LexicalOptions;
 import dev.beex.model.train.TrainOptions;
 import dev.beex.model.train.TrainedModel;
@@ -117,6 +119,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads. Default: available processors (${DEFAULT-VALUE}).")
     int threads = D.threads();
 
+    @Option(names = "--teacher-cache", description = "Directory of teacher outputs written by 'beex teacher --data <the --train file>': pretrained knowledge used while training only.")
+    Path teacherCache;
+
+    @Option(names = "--teacher-use", description = "With --teacher-cache: init (token embeddings from the teacher's word vectors), distill (soft labels of a head on its sentence embeddings), or both. Default: ${DEFAULT-VALUE}.")
+    String teacherUse = "both";
+
+    @Option(names = "--distill-weight", description = "Distillation weight lambda in [0, 1]. Default: ${DEFAULT-VALUE}.")
+    float distillWeight = Teacher.DEFAULT_LAMBDA;
+
+    @Option(names = "--distill-temperature", description = "Distillation temperature T. Default: ${DEFAULT-VALUE}.")
+    float distillTemperature = Teacher.DEFAULT_TEMPERATURE;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -145,11 +159,16 @@ public final class TrainCommand implements Callable<Integer> {
         List<LabeledText> trainData = CliFiles.readData(train, "--train");
         List<LabeledText> devData = CliFiles.readData(dev, "--dev");
         PrintStream err = System.err;
+        Trainer trainer = new Trainer();
+        Teacher teacher = teacherCache == null ? null : loadTeacher();
+        if (teacher != null) {
+            trainer = trainer.withTeacher(teacher, line -> System.out.println(line));
+        }
         ProgressBar bar = new ProgressBar(err, quiet);
         long start = System.nanoTime();
         TrainedModel model;
         try {
-            model = new Trainer().train(trainData, devData, options, bar::update);
+            model = trainer.train(trainData, devData, options, bar::update);
         } catch (IllegalArgumentException e) {
             bar.finish();
             throw new UserException("train: " + e.getMessage());
@@ -159,6 +178,10 @@ public final class TrainCommand implements Callable<Integer> {
         metadata.put("train.file", train.getFileName().toString());
         metadata.put("train.records", Integer.toString(trainData.size()));
         metadata.put("train.options", options.toString());
+        if (teacher != null) {
+            metadata.put("train.teacher", teacher.outputs().teacherId() + " use=" + teacherUse.trim().toLowerCase(Locale.ROOT)
+                    + (teacher.distill() ? " lambda=" + distillWeight + " T=" + distillTemperature : ""));
+        }
         metadata.put("train.bestEpoch", Integer.toString(model.bestEpoch()));
         metadata.put("dev.accuracy", String.format(Locale.ROOT, "%.4f", model.devAccuracy()));
         metadata.put("dev.meanBlocks", String.format(Locale.ROOT, "%.3f", model.devMeanBlocks()));
@@ -189,6 +212,32 @@ public final class TrainCommand implements Callable<Integer> {
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());
         return 0;
+    }
+
+    /** Reads the teacher outputs of the --train file from --teacher-cache. */
+    private Teacher loadTeacher() {
+        String use = teacherUse.trim().toLowerCase(Locale.ROOT);
+        boolean init = use.equals("init") || use.equals("both");
+        boolean distill = use.equals("distill") || use.equals("both");
+        if (!init && !distill) {
+            throw new UserException("--teacher-use: '" + teacherUse + "' is not init, distill or both");
+        }
+        TeacherCache.Outputs outputs;
+        TeacherCache.Outputs devOutputs = null;
+        try {
+            outputs = TeacherCache.read(TeacherCache.find(teacherCache, train));
+            Path devCache = teacherCache.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
+            if (Files.isRegularFile(devCache)) {
+                devOutputs = TeacherCache.read(devCache);   // optional: the head's own dev accuracy is reported
+            }
+        } catch (IOException e) {
+            throw new UserException("--teacher-cache: " + e.getMessage());
+        }
+        try {
+            return new Teacher(outputs, init, distill, distillWeight, distillTemperature, devOutputs);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("train: " + e.getMessage());
+        }
     }
 
     /** "auto" gives {@link TrainOptions#AUTO_EPOCHS}; otherwise a count >= 1. */

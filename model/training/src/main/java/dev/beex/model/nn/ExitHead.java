@@ -11,6 +11,12 @@ import dev.beex.model.kernels.ExitKernel;
  * {@code dlogits = w (p − onehot_y)}, {@code dW += dlogits ⊗ u}, {@code db += dlogits},
  * {@code du = Wᵀ dlogits}: {@code dx_j += du[0..poolDim)/n} for every token j,
  * {@code dlex += du[poolDim..in)}.
+ *
+ * <p>With a teacher distribution {@code q} (the teacher's probabilities at temperature T), the
+ * loss is {@code (1−λ)·CE + λ·T²·KL(q ‖ softmax(logits/T))} and
+ * {@code dlogits = w [(1−λ)(p − onehot_y) + λ·T·(softmax(logits/T) − q)]} (the T² keeps the
+ * soft term's gradient on the scale of the hard one, as in Hinton et al.'s distillation); the
+ * rest of the backward is unchanged.
  */
 public final class ExitHead {
     private final LinearParams p;
@@ -21,7 +27,12 @@ public final class ExitHead {
     final float[] probs;
     private final float[] dLogits;
     private final float[] dInput;
+    private final float[] logits;
+    private final float[] probsT;
     private int n;
+    private float[] teacher;   // null: plain cross-entropy
+    private float lambda;
+    private float temperature;
 
     /** A head on the pooled block output only (the paper network). */
     public ExitHead(LinearParams params) {
@@ -37,6 +48,8 @@ public final class ExitHead {
         this.probs = new float[classes];
         this.dLogits = new float[classes];
         this.dInput = new float[in];
+        this.logits = new float[classes];
+        this.probsT = new float[classes];
     }
 
     /**
@@ -45,7 +58,20 @@ public final class ExitHead {
      * −log p_label (0 when label &lt; 0).
      */
     public float forward(float[] x, int n, float[] lex, int label) {
+        return forward(x, n, lex, label, null, 0f, 1f);
+    }
+
+    /**
+     * As {@link #forward(float[], int, float[], int)}, but returns
+     * {@code (1−λ)·CE + λ·T²·KL(q ‖ softmax(logits/T))} with {@code q = teacher}, or the plain CE
+     * when {@code teacher} is null (0 when label &lt; 0). {@link #backward} differentiates the same loss.
+     */
+    public float forward(float[] x, int n, float[] lex, int label, float[] teacher, float lambda,
+                         float temperature) {
         this.n = n;
+        this.teacher = label < 0 ? null : teacher;
+        this.lambda = lambda;
+        this.temperature = temperature;
         if (poolDim > 0) {
             ExitKernel.pool(x, n, poolDim, input);
         }
@@ -53,13 +79,51 @@ public final class ExitHead {
             System.arraycopy(lex, 0, input, poolDim, in - poolDim);
         }
         ExitKernel.probabilities(p, input, probs);
-        return label < 0 ? 0f : (float) -Math.log(Math.max(probs[label], 1e-30f));
+        if (label < 0) {
+            return 0f;
+        }
+        float ce = (float) -Math.log(Math.max(probs[label], 1e-30f));
+        if (this.teacher == null) {
+            return ce;
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            float z = p.bias[c];
+            for (int k = 0; k < in; k++) {
+                z += p.weight[c * in + k] * input[k];
+            }
+            logits[c] = z / temperature;
+            max = Math.max(max, logits[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            sum += Math.exp(logits[c] - max);
+        }
+        double logSum = max + Math.log(sum), kl = 0;
+        for (int c = 0; c < classes; c++) {
+            double logPt = logits[c] - logSum;
+            probsT[c] = (float) Math.exp(logPt);
+            if (teacher[c] > 0) {
+                kl += teacher[c] * (Math.log(teacher[c]) - logPt);
+            }
+        }
+        return (float) ((1 - lambda) * ce + lambda * temperature * temperature * kl);
     }
 
-    /** ADDS dL/dx (block output) into dx and dL/dlex into dLex for loss {@code weight·CE}. */
+    /**
+     * ADDS dL/dx (block output) into dx and dL/dlex into dLex for loss {@code weight·L}
+     * (L as in the last {@link #forward}: CE, or with the distillation term).
+     */
     public void backward(int label, float weight, float[] dx, float[] dLex, LinearParams grad) {
-        for (int c = 0; c < classes; c++) {
-            dLogits[c] = weight * (probs[c] - (c == label ? 1f : 0f));
+        if (teacher == null) {
+            for (int c = 0; c < classes; c++) {
+                dLogits[c] = weight * (probs[c] - (c == label ? 1f : 0f));
+            }
+        } else {
+            for (int c = 0; c < classes; c++) {
+                dLogits[c] = weight * ((1 - lambda) * (probs[c] - (c == label ? 1f : 0f))
+                        + lambda * temperature * (probsT[c] - teacher[c]));
+            }
         }
         for (int c = 0; c < classes; c++) {
             float g = dLogits[c];

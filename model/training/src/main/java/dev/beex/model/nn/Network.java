@@ -66,17 +66,25 @@ public final class Network {
 
     /** The paper network's forward (no lexical features); see {@link #forward(int[], int, int[], int, int, float[], float, Rng)}. */
     public float forward(int[] ids, int n, int label, float[] exitWeights, float dropoutRate, Rng rng) {
-        return forward(ids, n, null, 0, label, exitWeights, dropoutRate, rng);
+        return forward(ids, n, null, 0, label, exitWeights, dropoutRate, rng, null, 0f, 1f);
+    }
+
+    /** {@link #forward(int[], int, int[], int, int, float[], float, Rng, float[], float, float)} without a teacher. */
+    public float forward(int[] ids, int n, int[] lexRows, int lexCount, int label, float[] exitWeights,
+                         float dropoutRate, Rng rng) {
+        return forward(ids, n, lexRows, lexCount, label, exitWeights, dropoutRate, rng, null, 0f, 1f);
     }
 
     /**
      * Runs the lexical path on feature rows {@code lexRows[0..lexCount)} (lexical models only)
      * and all blocks on {@code ids[0..n)} (n is cut to maxTokens). Returns
-     * {@code Σ_e weights[e]·CE_e} over all exits for {@code label >= 0} (0 otherwise).
-     * Dropout only when {@code rng != null}.
+     * {@code Σ_e weights[e]·L_e} over all exits for {@code label >= 0} (0 otherwise), where
+     * {@code L_e} is the exit's cross-entropy, or with {@code teacher} (the teacher's
+     * probabilities at temperature T) {@code (1−λ)·CE + λ·T²·KL(teacher ‖ softmax(logits/T))}
+     * ({@link ExitHead}) at every exit, the lexical exit 0 included. Dropout only when {@code rng != null}.
      */
     public float forward(int[] ids, int n, int[] lexRows, int lexCount, int label, float[] exitWeights,
-                         float dropoutRate, Rng rng) {
+                         float dropoutRate, Rng rng, float[] teacher, float lambda, float temperature) {
         if (n < 1) {
             throw new IllegalArgumentException("a record needs at least one token");
         }
@@ -89,7 +97,7 @@ public final class Network {
                 throw new IllegalArgumentException("a lexical model needs the record's lexical features");
             }
             lexical.forward(lexRows, lexCount, lex);
-            exitLoss[0] = exits[0].forward(null, 0, lex, label);
+            exitLoss[0] = exits[0].forward(null, 0, lex, label, teacher, lambda, temperature);
             if (label >= 0 && exitWeights != null) {
                 loss += exitWeights[0] * exitLoss[0];
             }
@@ -99,7 +107,7 @@ public final class Network {
         for (int b = 0; b < blocks.length; b++) {
             int e = firstBlockExit + b;
             blocks[b].forward(x, n, dropoutRate, rng, xs[b]);
-            exitLoss[e] = exits[e].forward(xs[b], n, lex, label);
+            exitLoss[e] = exits[e].forward(xs[b], n, lex, label, teacher, lambda, temperature);
             if (label >= 0 && exitWeights != null) {
                 loss += exitWeights[e] * exitLoss[e];
             }
@@ -113,7 +121,7 @@ public final class Network {
         return exits[exit].probs;
     }
 
-    /** Cross-entropy of exit {@code exit} from the last forward. */
+    /** Loss of exit {@code exit} from the last forward (cross-entropy, or with the distillation term). */
     public float exitLoss(int exit) {
         return exitLoss[exit];
     }
@@ -123,7 +131,7 @@ public final class Network {
         return lexical;
     }
 
-    /** Accumulates d(Σ_e weights[e]·CE_e)/dθ of the last forward into {@code grad}. */
+    /** Accumulates d(Σ_e weights[e]·L_e)/dθ of the last forward (L_e its exit loss) into {@code grad}. */
     public void backward(int label, float[] exitWeights, ModelParams grad) {
         int td = n * config.dim();
         float[] dx2 = gradA, dx = gradB;

@@ -17,6 +17,10 @@ import dev.beex.model.nn.LexicalPath;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
+import dev.beex.model.teacher.EmbeddingInit;
+import dev.beex.model.teacher.Teacher;
+import dev.beex.model.teacher.TeacherCache;
+import dev.beex.model.teacher.TeacherHead;
 import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Binarization-aware training (BAT) of a BEExformer.
@@ -46,6 +51,25 @@ import java.util.concurrent.Future;
  * calibrated on dev for the review budget ({@link ExitSweep#calibrate}) on the model as stored.
  */
 public final class Trainer {
+    private final Teacher teacher;
+    private final Consumer<String> log;
+
+    public Trainer() {
+        this(null, m -> { });
+    }
+
+    private Trainer(Teacher teacher, Consumer<String> log) {
+        this.teacher = teacher;
+        this.log = log;
+    }
+
+    /**
+     * A trainer that uses pretrained knowledge from {@code teacher} (embedding initialization
+     * and/or distillation, see {@link Teacher}); {@code log} receives one line per thing done.
+     */
+    public Trainer withTeacher(Teacher teacher, Consumer<String> log) {
+        return new Trainer(teacher, log);
+    }
 
     /** Token ids, lexical feature rows (null for the paper network) and gold label indices of a split. */
     private record Encoded(int[][] ids, int[][] lex, int[] gold) {
@@ -115,6 +139,13 @@ public final class Trainer {
                 tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim());
         ModelParams params = new ModelParams(config);
         Initializer.init(params, o.seed());
+        float[][] soft = null;
+        if (teacher != null) {
+            soft = applyTeacher(params, tokenizer, trainSet, devSet, labels.size());
+        }
+        final float[][] teacherProbs = soft;
+        final float lambda = teacher == null ? 0f : teacher.lambda();
+        final float temperature = teacher == null ? 1f : teacher.temperature();
         ModelParams best = new ModelParams(config);
         best.copyFrom(params);
         PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
@@ -175,7 +206,8 @@ public final class Trainer {
                                 }
                                 int[] lex = trainSet.lex == null ? null : trainSet.lex[r];
                                 w.loss += w.network.forward(ids, len, lex, lex == null ? 0 : lex.length,
-                                        trainSet.gold[r], exitWeights, o.dropout(), rng);
+                                        trainSet.gold[r], exitWeights, o.dropout(), rng,
+                                        teacherProbs == null ? null : teacherProbs[r], lambda, temperature);
                                 w.network.backward(trainSet.gold[r], scaled, w.grad);
                             }
                             w.network.finishGradients(w.grad);
@@ -248,6 +280,56 @@ public final class Trainer {
         }
         int beforeBlocks = out.exits() - stored.config().blocks();
         return new Calibrated(chosen, rows, (double) correct / out.records(), chosen.meanBlocks() - beforeBlocks);
+    }
+
+    /**
+     * Embedding initialization and/or the distillation targets: returns the teacher's
+     * probabilities at temperature T for every training record, or null without distillation.
+     */
+    private float[][] applyTeacher(ModelParams params, Tokenizer tokenizer, Encoded trainSet, Encoded devSet, int classes) {
+        if (teacher.init()) {
+            EmbeddingInit.Report r = EmbeddingInit.apply(params, tokenizer, teacher.outputs().terms());
+            log.accept(String.format(java.util.Locale.ROOT,
+                    "teacher %s: %d of %d token embedding rows initialized from its term vectors (PCA to d=%d keeps %.1f%% of their variance)",
+                    teacher.outputs().teacherId(), r.rowsSet(), r.vocabulary(), params.config.dim(), 100 * r.explainedVariance()));
+        }
+        float[][] x = teacher.outputs().records();
+        if (x.length == 0 && !teacher.distill()) {
+            return null;   // a words-only cache: initialization only
+        }
+        if (x.length != trainSet.gold.length) {
+            throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
+                    + trainSet.gold.length + (x.length == 0 ? ": it was written with --words-only, which serves --teacher-use init only"
+                    : ": it was computed for another file"));
+        }
+        TeacherCache.Outputs dev = teacher.devOutputs();
+        if (dev != null && dev.records().length == devSet.gold.length) {
+            TeacherHead head = TeacherHead.fit(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, null);
+            int right = 0;
+            for (int r = 0; r < devSet.gold.length; r++) {
+                if (head.predict(dev.records()[r]) == devSet.gold[r]) {
+                    right++;
+                }
+            }
+            log.accept(String.format(java.util.Locale.ROOT, "teacher %s: its head alone (fit on the training split) reaches dev accuracy %.4f",
+                    teacher.outputs().teacherId(), (double) right / devSet.gold.length));
+        }
+        if (!teacher.distill()) {
+            return null;
+        }
+        float[][] logits = TeacherHead.crossFittedLogits(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, Teacher.FOLDS);
+        float[][] probs = new float[x.length][classes];
+        int correct = 0;
+        for (int r = 0; r < x.length; r++) {
+            TeacherHead.softmax(logits[r], teacher.temperature(), probs[r]);
+            if (Entropy.argmax(probs[r], classes) == trainSet.gold[r]) {
+                correct++;
+            }
+        }
+        log.accept(String.format(java.util.Locale.ROOT,
+                "teacher %s: head on its sentence embeddings, %d-fold cross-fitted accuracy on the training split %.4f; distillation λ=%.2f T=%.1f",
+                teacher.outputs().teacherId(), Teacher.FOLDS, (double) correct / x.length, teacher.lambda(), teacher.temperature()));
+        return probs;
     }
 
     /**

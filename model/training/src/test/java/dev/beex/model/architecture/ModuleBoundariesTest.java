@@ -24,7 +24,7 @@ class ModuleBoundariesTest {
     /** Packages of the training/tools module. */
     private static final String[] TRAINING = {
         "dev.beex.model.nn..", "dev.beex.model.train..", "dev.beex.model.eval..", "dev.beex.model.data..",
-        "dev.beex.model.bench.."
+        "dev.beex.model.bench..", "dev.beex.model.teacher.."
     };
 
     private static JavaClasses classes;
@@ -60,5 +60,19 @@ class ModuleBoundariesTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.beex.model.engine..", "dev.beex.model.artifact..")
                 .because("kernels, tokenizer and exit rules sit below the engine and the artifact codec");
         rule.check(classes);
+    }
+
+    /**
+     * The pretrained teacher (ONNX Runtime, langchain4j) lives in its own module behind its own
+     * jar: training reads only the teacher's cache, and neither it nor the runtime can reach the
+     * teacher's libraries (so neither can beex.jar, which is built from them).
+     */
+    @Test
+    void teacherLibrariesAreNotOnTheTrainingClasspath() {
+        for (String name : new String[] {"ai.onnxruntime.OrtSession", "dev.langchain4j.model.embedding.EmbeddingModel",
+            "dev.beex.teacher.TeacherMain"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(name))
+                    .as(name).isInstanceOf(ClassNotFoundException.class);
+        }
     }
 }

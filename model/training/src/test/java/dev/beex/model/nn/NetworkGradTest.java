@@ -21,6 +21,17 @@ class NetworkGradTest {
         check(Precision.FLOAT);
     }
 
+    /** The distillation term (1−λ)·CE + λ·T²·KL(q ‖ softmax(z/T)) at every exit, through the whole network. */
+    @Test
+    void binarizedNetworkWithDistillation() {
+        check(paper(Precision.BINARY), new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
+    }
+
+    @Test
+    void floatNetworkWithDistillationAtTemperatureOne() {
+        check(paper(Precision.FLOAT), new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+    }
+
     /** With the lexical path: exit 0 on lex, block exits on [pool ; lex], all three exits in the loss. */
     @Test
     void binarizedLexicalNetworkEndToEnd() {
@@ -32,11 +43,30 @@ class NetworkGradTest {
         check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.FLOAT, 5, 4));
     }
 
+    /** The distillation term at every exit of the lexical network, the lexical exit 0 included. */
+    @Test
+    void binarizedLexicalNetworkWithDistillation() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.BINARY, 5, 4), new float[] {0.2f, 0.7f, 0.1f}, 0.6f, 2.5f);
+    }
+
+    @Test
+    void floatLexicalNetworkWithDistillationAtTemperatureOne() {
+        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, Precision.FLOAT, 5, 4), new float[] {0.05f, 0.15f, 0.8f}, 0.3f, 1f);
+    }
+
+    private static ModelConfig paper(Precision precision) {
+        return new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision);
+    }
+
     private void check(Precision precision) {
-        check(new ModelConfig(8, 2, 2, 12, 6, 7, 3, precision));
+        check(paper(precision));
     }
 
     private void check(ModelConfig c) {
+        check(c, null, 0f, 1f);
+    }
+
+    private void check(ModelConfig c, float[] teacher, float lambda, float temperature) {
         ModelParams p = new ModelParams(c);
         Initializer.init(p, 3);
         Rng rng = new Rng(72);
@@ -57,10 +87,11 @@ class NetworkGradTest {
         for (Tensor t : grad.tensors()) {
             java.util.Arrays.fill(t.data(), 0f);
         }
-        net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9));
+        net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9), teacher, lambda, temperature);
         net.backward(label, weights, grad);
         net.finishGradients(grad);
-        DoubleSupplier loss = () -> net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9));
+        DoubleSupplier loss = () -> net.forward(ids, n, lexRows, lexRows.length, label, weights, dropout, new Rng(9),
+                teacher, lambda, temperature);
         List<Tensor> params = p.tensors(), grads = grad.tensors();
         // from the exits back to the embedding: a wrong layer fails before what depends on it
         for (int i = params.size() - 1; i >= 0; i--) {
