@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beex.pipeline.local.EmbeddedKafka;
 import dev.beex.pipeline.local.LocalFlink;
+import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
 import dev.beex.pipeline.testing.TestModels;
@@ -20,8 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The command line against a running job: publish waits for the verdict, consume reads any output
  * topic; the job's metrics are scraped from the Prometheus endpoint of local mode.
  */
+@Tag("e2e")
 class CliJobTest {
 
     private static final int METRICS_PORT = freePort();
@@ -43,26 +43,15 @@ class CliJobTest {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void publishWaitReportsTheJobsVerdictAndConsumePrintsJsonLines(@TempDir Path dir) throws Exception {
-        PipelineHarness h = new PipelineHarness(kafka, "cli", 1, Map.of());
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "cli", 1, Map.of());
         Path v1 = Files.write(dir.resolve("m.beex"), TestModels.artifact(1).toBytes());
         Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.artifact(2).toBytes());
-        List<String> connection = List.of("--bootstrap-servers", kafka.bootstrapServers(),
+        List<String> connection = List.of("--bootstrap-servers", KAFKA.kafka().bootstrapServers(),
                 "--topic", h.topics.control(), "--events-topic", h.topics.modelEvents(), "--name", "m");
         JobClient job = h.start();
         try (Outputs out = h.outputs()) {
@@ -81,7 +70,7 @@ class CliJobTest {
             h.produceTexts(TestModels.sentences(5));
             out.awaitUntil(o -> o.predictions.size() >= 5, Duration.ofSeconds(60));
             CliRun.Result consumed = CliRun.run("consume", "--topic", h.topics.predictions(), "--from-beginning",
-                    "--max", "5", "--timeout", "30", "--bootstrap-servers", kafka.bootstrapServers());
+                    "--max", "5", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());
             assertThat(consumed.code()).as(consumed.err()).isZero();
             List<String> lines = consumed.out().lines().toList();
             assertThat(lines).hasSize(5);
@@ -105,7 +94,7 @@ class CliJobTest {
                     .contains("flink_taskmanager_job_task_operator_beex_modelsAccepted");
 
             CliRun.Result events = CliRun.run("consume", "--topic", h.topics.modelEvents(), "--from-beginning",
-                    "--max", "3", "--timeout", "30", "--bootstrap-servers", kafka.bootstrapServers());
+                    "--max", "3", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());
             assertThat(events.out().lines().map(l -> readType(json, l)).toList())
                     .containsExactlyInAnyOrder("ACCEPTED", "ACTIVE", "REJECTED");
         } finally {

@@ -8,6 +8,7 @@ import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.demo.DemoData;
 import dev.beex.pipeline.local.EmbeddedKafka;
+import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.schemas.ModelAction;
 import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.TextRecord;
@@ -23,31 +24,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code beex publish} and {@code beex produce} against a real broker: what lands on the topics. */
 @Tag("e2e")
 class CliKafkaTest {
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void publishSendsTheSignedArtifactInlineAndRollbackNamesTheVersion(@TempDir Path dir) throws Exception {
-        kafka.createTopic("ctl", 1);
+        KAFKA.kafka().createTopic("ctl", 1);
         byte[] artifact = DemoData.modelBytes(DemoData.MODEL_V1);
         Path model = Files.write(dir.resolve("spam.beex"), artifact);
         KeyPair keys = ArtifactSignature.generateKeyPair();
@@ -55,9 +46,9 @@ class CliKafkaTest {
         ArtifactSignature.writePrivateKey(keys.getPrivate(), key);
 
         assertThat(BeexMain.run("publish", "--model", model.toString(), "--version", "7", "--sign-key", key.toString(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl")).isZero();
+                "--bootstrap-servers", KAFKA.kafka().bootstrapServers(), "--topic", "ctl")).isZero();
         CliRun.Result rolledBack = CliRun.run("publish", "--rollback", "--name", "spam", "--version", "5",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "ctl");
+                "--bootstrap-servers", KAFKA.kafka().bootstrapServers(), "--topic", "ctl");
         assertThat(rolledBack.code()).as(rolledBack.err()).isZero();
         assertThat(rolledBack.out()).startsWith("sent rollback of spam to v5 to ctl-0@1");
 
@@ -88,9 +79,9 @@ class CliKafkaTest {
                 "{\"id\":\"c\",\"text\":\"caf\u00e9 \u2615 tomorrow\",\"label\":\"ham\"}"));
         for (String format : List.of("avro", "json", "text")) {
             String topic = "in-" + format;
-            kafka.createTopic(topic, 1);
+            KAFKA.kafka().createTopic(topic, 1);
             assertThat(BeexMain.run("produce", "--data", data.toString(), "--topic", topic, "--format", format,
-                    "--bootstrap-servers", kafka.bootstrapServers(), "--label-attribute")).isZero();
+                    "--bootstrap-servers", KAFKA.kafka().bootstrapServers(), "--label-attribute")).isZero();
             List<ConsumerRecord<byte[], byte[]>> got = read(topic, 3);
             List<String> texts = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : got) {
@@ -147,7 +138,7 @@ class CliKafkaTest {
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int n) {
         Properties p = new Properties();
-        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        p.setProperty("bootstrap.servers", KAFKA.kafka().bootstrapServers());
         p.setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

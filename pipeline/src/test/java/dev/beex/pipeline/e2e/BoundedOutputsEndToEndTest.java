@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beex.model.data.LabeledText;
 import dev.beex.pipeline.kafka.TextEncoder;
-import dev.beex.pipeline.local.EmbeddedKafka;
-import dev.beex.pipeline.local.LocalFlink;
+import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
 import dev.beex.pipeline.testing.TestModels;
@@ -19,43 +18,27 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** No input record can stop the job: outputs are bounded by the topics' own limits. */
+@Tag("e2e")
 class BoundedOutputsEndToEndTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(LocalFlink.loopback(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = EmbeddedKafkaExtension.miniCluster(new Configuration(), 4);
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static EmbeddedKafka kafka;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void aDeadLetterLargerThanItsTopicAllowsCannotStopTheJob() throws Exception {
-        PipelineHarness h = new PipelineHarness(kafka, "bounded", 1, Map.of("input.format", "json"),
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bounded", 1, Map.of("input.format", "json"),
                 Map.of("max.message.bytes", "50000"));
         List<LabeledText> good = TestModels.sentences(20);
         TextEncoder encoder = new TextEncoder(h.format());
@@ -88,7 +71,7 @@ class BoundedOutputsEndToEndTest {
 
     @Test
     void contentFreeTextAndNonStrictJsonAreDeadLettersAndABomIsAccepted() throws Exception {
-        PipelineHarness h = new PipelineHarness(kafka, "strict", 1, Map.of("input.format", "json"));
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "strict", 1, Map.of("input.format", "json"));
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (String v : List.of(
                 "{\"id\":\"zw\",\"text\":\"\\u200B\\u200B\"}",

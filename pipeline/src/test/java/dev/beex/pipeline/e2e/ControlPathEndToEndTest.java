@@ -6,8 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.operators.ModelUpdates;
-import dev.beex.pipeline.local.EmbeddedKafka;
-import dev.beex.pipeline.local.LocalFlink;
+import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
 import dev.beex.pipeline.testing.TestModels;
@@ -23,10 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,34 +32,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * decisions are made once (one fetch per URI model, whatever the parallelism) and their events
  * are written once, also across a restart without savepoint.
  */
+@Tag("e2e")
 class ControlPathEndToEndTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(LocalFlink.loopback(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(4)
-                    .build());
+    static final MiniClusterExtension FLINK = EmbeddedKafkaExtension.miniCluster(new Configuration(), 4);
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static EmbeddedKafka kafka;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void aFreshStartServesOnlyTheLatestDecisionAndARestartRepeatsNoModelEvent() throws Exception {
-        PipelineHarness h = new PipelineHarness(kafka, "bootstrap", 2, Map.of());
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bootstrap", 2, Map.of());
         List<LabeledText> data = TestModels.sentences(160);
         // The history a fresh job finds: v1, v2, a rollback of v2 (to v1), then v3.
         h.deploy(1, TestModels.artifact(1));
@@ -112,7 +95,7 @@ class ControlPathEndToEndTest {
             ex.close();
         });
         server.start();
-        PipelineHarness h = new PipelineHarness(kafka, "fetch-once", 3, Map.of());
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "fetch-once", 3, Map.of());
         List<LabeledText> data = TestModels.sentences(90);
         JobClient job = h.start();
         try (Outputs out = h.outputs()) {
