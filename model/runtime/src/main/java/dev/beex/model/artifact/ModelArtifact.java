@@ -197,7 +197,7 @@ public final class ModelArtifact {
     }
 
     private static SelfTest run(InferenceEngine engine, String text) {
-        ScoreResult r = new ScoreResult(engine.config().numLabels(), engine.config().blocks(), engine.config().exits());
+        ScoreResult r = ScoreResult.forModel(engine.config());
         engine.score(text, r);
         return new SelfTest(text, r.exitBlock, r.labelIndex, r.probabilities.clone(), engine.scoreAllExits(text));
     }

@@ -44,13 +44,9 @@ public final class ScoreResult {
         return new ScoreResult(config.numLabels(), config.blocks(), config.exits());
     }
 
-    /** For the paper network (one exit per block). */
-    public ScoreResult(int numLabels, int blocks) {
-        this(numLabels, blocks, blocks);
-    }
 
     /** {@code exits} = {@code blocks + 1} for a lexical model (exit 0 before block 1). */
-    public ScoreResult(int numLabels, int blocks, int exits) {
+    ScoreResult(int numLabels, int blocks, int exits) {   // sized by ScoreResult.forModel(config)
         this.probabilities = new float[numLabels];
         this.blocks = blocks;
         this.exits = exits;

@@ -135,7 +135,7 @@ public final class EngineBenchmark {
         int blocks = artifact.config().exits(), c = artifact.config().numLabels();
         int[] ids = new int[artifact.config().maxTokens()];
         ExitOutputs one = ExitOutputs.allocate(1, blocks);
-        ScoreResult r = new ScoreResult(c, artifact.config().blocks(), blocks);
+        ScoreResult r = ScoreResult.forModel(artifact.config());
         for (int i = 0; i < texts.size(); i++) {
             String text = texts.get(i);
             int n = artifact.tokenizer().encode(text, ids);
@@ -166,7 +166,7 @@ public final class EngineBenchmark {
         ScoreResult[] results = new ScoreResult[3];
         for (int e = 0; e < 3; e++) {
             hist[e] = new Histogram(3_600_000_000_000L, 3);
-            results[e] = new ScoreResult(c, artifact.config().blocks(), blocks);
+            results[e] = ScoreResult.forModel(artifact.config());
             slice(engines[e], texts, cursor, e, results[e], (long) (warmupSeconds * 1e9), null, null);
         }
         long perEngine = (long) (seconds * 1e9);
@@ -239,33 +239,41 @@ public final class EngineBenchmark {
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         Thread[] workers = new Thread[threads];
+        RuntimeException[] failures = new RuntimeException[threads];
         for (int w = 0; w < threads; w++) {
             final int id = w;
             workers[w] = new Thread(() -> {
-                InferenceEngine engine = artifact.newEngine(rule);
-                ScoreResult r = new ScoreResult(artifact.config().numLabels(), artifact.config().blocks());
-                int i = (int) ((long) id * texts.size() / threads);
-                long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-                do {
-                    engine.score(texts.get(i), r);
-                    i = (i + 1) % texts.size();
-                } while (System.nanoTime() < warmEnd);
-                ready.countDown();
+                boolean warmed = false;
                 try {
+                    InferenceEngine engine = artifact.newEngine(rule);
+                    ScoreResult r = ScoreResult.forModel(artifact.config());
+                    int i = (int) ((long) id * texts.size() / threads);
+                    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+                    do {
+                        engine.score(texts.get(i), r);
+                        i = (i + 1) % texts.size();
+                    } while (System.nanoTime() < warmEnd);
+                    warmed = true;
+                    ready.countDown();
                     go.await();
+                    long start = System.nanoTime(), end = start + (long) (seconds * 1e9), now, n = 0;
+                    do {
+                        engine.score(texts.get(i), r);
+                        i = (i + 1) % texts.size();
+                        n++;
+                        now = System.nanoTime();
+                    } while (now < end);
+                    counts[id] = n;
+                    nanos[id] = now - start;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                } catch (RuntimeException e) {
+                    failures[id] = e;   // reported by the caller; never leave it waiting for this thread
+                } finally {
+                    if (!warmed) {
+                        ready.countDown();
+                    }
                 }
-                long start = System.nanoTime(), end = start + (long) (seconds * 1e9), now, n = 0;
-                do {
-                    engine.score(texts.get(i), r);
-                    i = (i + 1) % texts.size();
-                    n++;
-                    now = System.nanoTime();
-                } while (now < end);
-                counts[id] = n;
-                nanos[id] = now - start;
             }, "beex-bench-" + w);
             workers[w].start();
         }
@@ -274,6 +282,9 @@ public final class EngineBenchmark {
         double total = 0;
         for (int w = 0; w < threads; w++) {
             workers[w].join();
+            if (failures[w] != null) {
+                throw new IllegalStateException("scoring thread " + w + " failed: " + failures[w], failures[w]);
+            }
             total += counts[w] / (nanos[w] / 1e9);
         }
         return total;

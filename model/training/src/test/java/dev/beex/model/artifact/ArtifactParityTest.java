@@ -99,7 +99,7 @@ class ArtifactParityTest {
         java.util.Arrays.sort(sorted);
         for (ExitRule rule : List.of(artifact.exitRule(), ExitRule.absoluteEntropy(sorted[sorted.length / 2]))) {
             InferenceEngine early = artifact.newEngine(rule);
-            ScoreResult res = new ScoreResult(c, artifact.config().blocks(), blocks);
+            ScoreResult res = ScoreResult.forModel(artifact.config());
             int labelMismatches = 0, exitMismatches = 0;
             int[] exitHistogram = new int[blocks];
             for (int i = 0; i < texts.size(); i++) {

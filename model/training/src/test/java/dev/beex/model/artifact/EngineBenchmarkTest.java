@@ -38,4 +38,13 @@ class EngineBenchmarkTest {
         assertThat(r.toJson()).containsKeys("textsPerSecond", "fullDepthTextsPerSecond", "floatTextsPerSecond",
                 "speedupVsFloat", "p50Micros", "p99Micros", "parityMismatches");
     }
+
+    /** Threads scoring a lexical model reach its last exit (index = blocks): results must be sized by exits. */
+    @Test
+    void threadsScoreALexicalModelToItsLastExit() throws InterruptedException {
+        ModelArtifact a = ArtifactFixtures.smallLexical(Precision.BINARY, 11);
+        List<String> texts = TestDatasets.sentences("test").subList(0, 40).stream().map(LabeledText::text).toList();
+        assertThat(EngineBenchmark.parallelTextsPerSecond(a, dev.beex.model.exit.ExitRule.FULL_DEPTH, texts, 2, 0.05, 0.2))
+                .isPositive();
+    }
 }

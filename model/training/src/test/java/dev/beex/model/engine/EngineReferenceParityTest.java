@@ -74,7 +74,7 @@ class EngineReferenceParityTest {
         for (ExitRule rule : List.of(ExitRule.entropyReduction(0.05f), ExitRule.absoluteEntropy(0.5f),
                 ExitRule.patience(1), ExitRule.entropyReduction(0.3f).withFloor(0.8f))) {
             InferenceEngine engine = new InferenceEngine(model, null, labels(c), rule);
-            ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
+            ScoreResult res = ScoreResult.forModel(c);
             for (int trial = 0; trial < 40; trial++) {
                 int n = 1 + r.nextInt(c.maxTokens());
                 int[] ids = randomIds(r, c, n);
@@ -110,7 +110,7 @@ class EngineReferenceParityTest {
         ModelConfig c = DEFAULT_WIDTHS;
         PackedParams packed = PackedParams.pack(RandomParams.of(c, 5));
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(packed), null, labels(c), ExitRule.FULL_DEPTH);
-        ScoreResult res = new ScoreResult(c.numLabels(), c.blocks());
+        ScoreResult res = ScoreResult.forModel(c);
         int[] ids = randomIds(new Random(5), c, c.maxTokens());
         for (int i = 0; i < 2000; i++) {        // warm up: let the JIT compile the hot path
             engine.score(ids, 1 + i % c.maxTokens(), res);

@@ -100,7 +100,7 @@ class LexicalEngineParityTest {
                 long before = engine.blocksRun();
                 // score through a full-depth pass's buffers first, so a stale lexical vector would show
                 engine.allExits(randomText(r, 3), ids, n);
-                ScoreResult res = new ScoreResult(c.numLabels(), c.blocks(), c.exits());
+                ScoreResult res = ScoreResult.forModel(c);
                 long mid = engine.blocksRun();
                 engineScore(engine, text, ids, n, res);
                 assertThat(res.exit).as("exit, rule %s", rule).isEqualTo(exit);
@@ -141,7 +141,7 @@ class LexicalEngineParityTest {
         ModelConfig c = DEFAULT_WIDTHS.withVocabSize(tokenizer.vocabSize());
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(PackedParams.pack(RandomParams.of(c, 16))),
                 tokenizer, EngineReferenceParityTest.labels(c), ExitRule.absoluteEntropy(0.5f));
-        ScoreResult res = new ScoreResult(c.numLabels(), c.blocks(), c.exits());
+        ScoreResult res = ScoreResult.forModel(c);
         for (int i = 0; i < 3000; i++) {        // warm up: let the JIT compile the hot path
             engine.score(corpus.get(i % corpus.size()), res);
         }
