@@ -106,6 +106,11 @@ class TrainCommandTest {
         assertThat(r.err().strip()).isEqualTo("beex: --arch: 'bert' is not lexical or paper");
 
         r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--lex-pretrain", "-1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --lex-pretrain: '-1' is not a number of passes >= 0 or auto");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--lex-dim", "0");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("beex: train: lexical buckets and dim must both be > 0");

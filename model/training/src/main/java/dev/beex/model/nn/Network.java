@@ -21,6 +21,7 @@ public final class Network {
     /** First exit that follows a block: 1 with the lexical path, else 0. */
     private final int firstBlockExit;
     private final LexicalPath lexical;
+    private boolean lexicalFrozen;
     private final float[] lex;
     private final float[] dLex;
     private final float[] x0;
@@ -116,6 +117,30 @@ public final class Network {
         return loss;
     }
 
+    /**
+     * The lexical path and exit 0 alone (no token is embedded, no block runs): the forward of the
+     * lexical pre-training stage and of exit-0 evaluation. Returns exit 0's loss for
+     * {@code label >= 0} (0 otherwise); {@link #probabilities(int) probabilities(0)} holds its softmax.
+     */
+    public float forwardLexical(int[] lexRows, int lexCount, int label, float[] teacher, float lambda, float temperature) {
+        if (lexical == null) {
+            throw new IllegalStateException("the paper network has no lexical path");
+        }
+        if (lexRows == null || lexCount < 1) {
+            throw new IllegalArgumentException("a lexical model needs the record's lexical features");
+        }
+        lexical.forward(lexRows, lexCount, lex);
+        exitLoss[0] = exits[0].forward(null, 0, lex, label, teacher, lambda, temperature);
+        return label >= 0 ? exitLoss[0] : 0f;
+    }
+
+    /** Accumulates d(weight·L_0)/dθ of the last {@link #forwardLexical} into the lexical table and exit 0's head. */
+    public void backwardLexical(int label, float weight, ModelParams grad) {
+        java.util.Arrays.fill(dLex, 0f);
+        exits[0].backward(label, weight, null, dLex, grad.lexHead);
+        lexical.backward(dLex, grad.lexTable);
+    }
+
     /** Softmax of exit {@code exit} from the last forward (a live buffer: copy to keep). */
     public float[] probabilities(int exit) {
         return exits[exit].probs;
@@ -124,6 +149,14 @@ public final class Network {
     /** Loss of exit {@code exit} from the last forward (cross-entropy, or with the distillation term). */
     public float exitLoss(int exit) {
         return exitLoss[exit];
+    }
+
+    /**
+     * Freezes the lexical path and exit 0 for {@link #backward}: their gradient is not computed
+     * (the blocks' exits still read the lexical vector). Used after lexical pre-training.
+     */
+    public void freezeLexical(boolean frozen) {
+        this.lexicalFrozen = frozen;
     }
 
     /** The lexical path (null for the paper network): its touched rows drive the sparse update. */
@@ -146,7 +179,7 @@ public final class Network {
             dx = t;
         }
         embedding.backward(ids, n, dx2, grad);
-        if (lexical != null) {
+        if (lexical != null && !lexicalFrozen) {
             exits[0].backward(label, exitWeights[0], null, dLex, grad.lexHead);
             lexical.backward(dLex, grad.lexTable);
         }

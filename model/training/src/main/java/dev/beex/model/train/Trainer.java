@@ -71,6 +71,11 @@ public final class Trainer {
         return new Trainer(teacher, log);
     }
 
+    /** A trainer that reports what it does beyond the progress bar (one line per thing done) to {@code log}. */
+    public Trainer withLog(Consumer<String> log) {
+        return new Trainer(teacher, log);
+    }
+
     /** Token ids, lexical feature rows (null for the paper network) and gold label indices of a split. */
     private record Encoded(int[][] ids, int[][] lex, int[] gold) {
     }
@@ -173,6 +178,17 @@ public final class Trainer {
             return th;
         });
         try {
+            boolean freezeLex = config.lexical() && lexOptions.pretrained();
+            if (freezeLex) {
+                pretrainLexical(pool, lexOptions.pretrainEpochs(), params, model, workers, lexRows, trainSet, devSet, o,
+                        teacherProbs, lambda, temperature);
+                startBlockExitsAtExitZero(params);
+                best.copyFrom(params);
+            }
+            for (Worker w : workers) {
+                w.network.freezeLexical(freezeLex);
+            }
+            int updated = freezeLex ? params.lexTableTensorIndex() : paramTensors.size();
             int step = 0;
             int[] order = new int[n];
             float[] scaled = new float[exitWeights.length];
@@ -220,11 +236,11 @@ public final class Trainer {
                     }
                     seen += batch;
                     step++;
-                    if (lexRows != null) {
+                    if (lexRows != null && !freezeLex) {
                         lexRows.collect(workers);
                     }
-                    applyUpdate(pool, workers, adam, paramTensors.size(), sumSq, step,
-                            learningRate(o, step, warmupSteps, totalSteps), o, lexRows);
+                    applyUpdate(pool, workers, adam, 0, updated, sumSq, step,
+                            learningRate(o, step, warmupSteps, totalSteps), lexOptions.lrScale(), o, lexRows);
                     model.refresh();
                     long elapsed = (System.nanoTime() - start) / 1_000_000;
                     long eta = step >= totalSteps ? 0 : (long) ((double) elapsed / step * (totalSteps - step));
@@ -255,6 +271,125 @@ public final class Trainer {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Lexical pre-training: {@code epochs} passes that train the lexical table and exit 0's head
+     * alone (loss of exit 0 only; no token is embedded and no block runs, so a pass costs a small
+     * fraction of a full one). Exit 0 is a linear model over hashed n-grams; trained jointly it
+     * gets a small share of the loss and too few passes (a row seen in one sentence is touched
+     * once per epoch), and its table is what every block exit reads beside its pool. Its own
+     * Adam and schedule (warmup, cosine decay); the pass with the best exit-0 dev accuracy is kept.
+     */
+    private void pretrainLexical(ExecutorService pool, int epochs, ModelParams params, PreparedModel model,
+                                 Worker[] workers, SparseRows lexRows, Encoded trainSet, Encoded devSet,
+                                 TrainOptions o, float[][] teacherProbs, float lambda, float temperature) {
+        List<Tensor> tensors = params.tensors();
+        int first = params.lexTableTensorIndex();
+        Adam adam = new Adam(tensors);
+        ModelParams best = new ModelParams(params.config);
+        best.copyFrom(params);
+        double bestAccuracy = -1;
+        int bestEpoch = 0;
+        int n = trainSet.gold.length, threads = workers.length;
+        int stepsPerEpoch = (n + o.batchSize() - 1) / o.batchSize();
+        int totalSteps = stepsPerEpoch * epochs;
+        int warmupSteps = Math.max(1, Math.round(o.warmup() * totalSteps));
+        double[] sumSq = new double[tensors.size() * threads];
+        int[] order = new int[n];
+        int step = 0;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            shuffle(order, new Rng(o.seed() * 31 - epoch - 1));
+            double epochLoss = 0;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                int from = s * o.batchSize(), to = Math.min(n, from + o.batchSize());
+                float weight = 1f / (to - from);
+                List<Callable<Void>> tasks = new ArrayList<>(threads);
+                for (int t = 0; t < threads; t++) {
+                    Worker w = workers[t];
+                    int a = from + (to - from) * t / threads, b = from + (to - from) * (t + 1) / threads;
+                    tasks.add(() -> {
+                        w.zeroGrad();
+                        w.loss = 0;
+                        for (int i = a; i < b; i++) {
+                            int r = order[i];
+                            w.loss += w.network.forwardLexical(trainSet.lex[r], trainSet.lex[r].length, trainSet.gold[r],
+                                    teacherProbs == null ? null : teacherProbs[r], lambda, temperature);
+                            w.network.backwardLexical(trainSet.gold[r], weight, w.grad);
+                        }
+                        return null;
+                    });
+                }
+                runAll(pool, tasks);
+                for (Worker w : workers) {
+                    epochLoss += w.loss;
+                }
+                step++;
+                lexRows.collect(workers);
+                applyUpdate(pool, workers, adam, first, tensors.size(), sumSq, step,
+                        learningRate(o, step, warmupSteps, totalSteps), o.lexical().lrScale(), o, lexRows);
+            }
+            model.refresh();
+            double accuracy = exitZeroAccuracy(pool, workers, devSet);
+            boolean improved = accuracy > bestAccuracy;
+            if (improved) {
+                bestAccuracy = accuracy;
+                bestEpoch = epoch + 1;
+                best.copyFrom(params);
+            }
+            log.accept(String.format(java.util.Locale.ROOT,
+                    "lexical pre-training pass %d of %d: loss %.4f, exit 0 dev accuracy %.4f%s",
+                    epoch + 1, epochs, epochLoss / n, accuracy, improved ? " (best so far)" : ""));
+        }
+        params.copyFrom(best);
+        model.refresh();
+        log.accept(String.format(java.util.Locale.ROOT, "lexical pre-training: kept pass %d (exit 0 dev accuracy %.4f)",
+                bestEpoch, bestAccuracy));
+    }
+
+    /**
+     * After lexical pre-training every block exit starts as exit 0: the lexical columns of its
+     * head and its bias copy exit 0's head, its pool columns are 0. A block exit then begins as
+     * accurate as the trained linear model and the blocks learn corrections to it (as a
+     * zero-initialized residual branch), instead of starting from a random head.
+     */
+    static void startBlockExitsAtExitZero(ModelParams params) {
+        dev.beex.model.LinearParams lex = params.lexHead;
+        int pool = params.config.dim(), width = lex.in;
+        for (dev.beex.model.LinearParams head : params.exitHeads) {
+            for (int c = 0; c < head.out; c++) {
+                Arrays.fill(head.weight, c * head.in, c * head.in + pool, 0f);
+                System.arraycopy(lex.weight, c * width, head.weight, c * head.in + pool, width);
+            }
+            System.arraycopy(lex.bias, 0, head.bias, 0, head.out);
+        }
+    }
+
+    /** Accuracy of exit 0 alone (the lexical path) on a split. */
+    private static double exitZeroAccuracy(ExecutorService pool, Worker[] workers, Encoded set) {
+        int n = set.gold.length;
+        int[] right = new int[workers.length];
+        List<Callable<Void>> tasks = new ArrayList<>(workers.length);
+        for (int t = 0; t < workers.length; t++) {
+            Network net = workers[t].network;
+            int part = t, a = n * t / workers.length, b = n * (t + 1) / workers.length;
+            tasks.add(() -> {
+                for (int r = a; r < b; r++) {
+                    net.forwardLexical(set.lex[r], set.lex[r].length, -1, null, 0f, 1f);
+                    float[] p = net.probabilities(0);
+                    if (Entropy.argmax(p, p.length) == set.gold[r]) {
+                        right[part]++;
+                    }
+                }
+                return null;
+            });
+        }
+        runAll(pool, tasks);
+        int sum = 0;
+        for (int x : right) {
+            sum += x;
+        }
+        return n == 0 ? 0 : (double) sum / n;
     }
 
     /** {@code meanBlocks}: blocks run under the chosen rule (its exits computed less a lexical model's exit 0). */
@@ -364,14 +499,14 @@ public final class Trainer {
      * applies Adam. Each thread owns the same slice [t/T, (t+1)/T) of every tensor, so sums and
      * updates do not depend on scheduling.
      */
-    private static void applyUpdate(ExecutorService pool, Worker[] workers, Adam adam, int tensors, double[] sumSq,
-                                    int step, float lr, TrainOptions o, SparseRows sparse) {
+    private static void applyUpdate(ExecutorService pool, Worker[] workers, Adam adam, int first, int tensors, double[] sumSq,
+                                    int step, float lr, float lexLrScale, TrainOptions o, SparseRows sparse) {
         int threads = workers.length;
         List<Callable<Void>> reduce = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
             final int part = t;
             reduce.add(() -> {
-                for (int i = 0; i < tensors; i++) {
+                for (int i = first; i < tensors; i++) {
                     if (sparse != null && i == sparse.tensor) {
                         sumSq[i * threads + part] = sparse.reduce(workers, part, threads);
                         continue;
@@ -404,10 +539,10 @@ public final class Trainer {
         for (int t = 0; t < threads; t++) {
             final int part = t;
             update.add(() -> {
-                for (int i = 0; i < tensors; i++) {
+                for (int i = first; i < tensors; i++) {
                     float[] g0 = workers[0].gradTensors.get(i).data();
                     if (sparse != null && i == sparse.tensor) {
-                        sparse.update(adam, workers, part, threads, step, lr * o.lexical().lrScale(), o.weightDecay(), scale);
+                        sparse.update(adam, workers, part, threads, step, lr * lexLrScale, o.weightDecay(), scale);
                         continue;
                     }
                     int a = (int) ((long) g0.length * part / threads), b = (int) ((long) g0.length * (part + 1) / threads);

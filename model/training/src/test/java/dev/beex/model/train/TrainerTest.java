@@ -91,6 +91,59 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Lexical pre-training trains the table and exit 0 first; the joint stage leaves both as the
+     * kept pre-training pass left them (the same after one or two joint epochs), and without
+     * pre-training (0 passes) the joint stage does train them.
+     */
+    @Test
+    void lexicalPreTrainingFreezesTheTableAndExitZeroWhileTheBlocksTrain() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 400);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 80);
+        TrainOptions o = tiny().withShape(16, 2, 2, 16, 16);
+        TrainOptions pre = o.withLexical(o.lexical().withPretrainEpochs(2));
+        ModelParams oneJoint = new Trainer().train(train, dev, pre.withSchedule(1, 16, 3e-3f), TrainingListener.NONE).params();
+        ModelParams twoJoint = new Trainer().train(train, dev, pre.withSchedule(2, 16, 3e-3f), TrainingListener.NONE).params();
+        ModelParams joint = new Trainer().train(train, dev, o.withLexical(o.lexical().withPretrainEpochs(0))
+                .withSchedule(1, 16, 3e-3f), TrainingListener.NONE).params();
+        assertThat(java.util.Arrays.equals(oneJoint.lexTable, twoJoint.lexTable)).isTrue();
+        assertThat(oneJoint.lexHead.weight).containsExactly(twoJoint.lexHead.weight);
+        assertThat(oneJoint.lexHead.bias).containsExactly(twoJoint.lexHead.bias);
+        assertThat(java.util.Arrays.equals(oneJoint.lexTable, joint.lexTable)).isFalse();
+        // the blocks did train in the joint stage
+        assertThat(oneJoint.blocks[0].linears()[0].weight).isNotEqualTo(twoJoint.blocks[0].linears()[0].weight);
+    }
+
+    /** After pre-training every block exit starts as exit 0: same logits for any pool, given the lexical vector. */
+    @Test
+    void blockExitsStartAsCopiesOfExitZero() {
+        TrainOptions o = tiny().withShape(16, 2, 3, 16, 16);
+        dev.beex.model.ModelConfig config = new dev.beex.model.ModelConfig(16, 2, 3, 16, 16, 100, 3, Precision.BINARY,
+                64, o.lexical().dim());
+        ModelParams p = new ModelParams(config);
+        dev.beex.model.nn.Initializer.init(p, 5);
+        Trainer.startBlockExitsAtExitZero(p);
+        java.util.Random r = new java.util.Random(1);
+        float[] lex = new float[config.lexDim()];
+        float[] input = new float[config.blockExitInput()];
+        for (int k = 0; k < input.length; k++) {
+            input[k] = (float) r.nextGaussian();
+        }
+        System.arraycopy(input, config.dim(), lex, 0, lex.length);
+        for (dev.beex.model.LinearParams head : p.exitHeads) {
+            for (int c = 0; c < config.numLabels(); c++) {
+                double block = head.bias[c], zero = p.lexHead.bias[c];
+                for (int k = 0; k < head.in; k++) {
+                    block += head.weight[c * head.in + k] * input[k];
+                }
+                for (int k = 0; k < lex.length; k++) {
+                    zero += p.lexHead.weight[c * lex.length + k] * lex[k];
+                }
+                assertThat(block).isCloseTo(zero, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+    }
+
     @Test
     void floatPrecisionTrainsToo() {
         List<LabeledText> train = TestDatasets.sentences("train").subList(0, 200);
