@@ -77,7 +77,7 @@ public final class BinaryMatrix {
         for (int r = 0; r < rows; r++) {
             float a = alpha[r];
             for (int k = 0; k < cols; k++) {
-                dst[r * cols + k] = sign(r, k) < 0 ? -a : a;
+                dst[r * cols + k] = BitPacking.scaledSign(bits, r * words, k, a);
             }
         }
     }

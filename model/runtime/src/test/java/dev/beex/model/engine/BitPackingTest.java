@@ -163,4 +163,24 @@ class BitPackingTest {
             }
         }
     }
+
+    @Test
+    void scaledSignAndWord32ReadThePackedConventions() {
+        float[] v = new float[100];
+        Random rnd = new Random(5);
+        for (int k = 0; k < v.length; k++) {
+            v[k] = (float) rnd.nextGaussian();
+        }
+        long[] bits = new long[1 + BitPacking.words(v.length)];   // one leading word: rows may start at an offset
+        BitPacking.pack(v, 0, v.length, 0f, bits, 1);
+        for (int k = 0; k < v.length; k++) {
+            assertThat(BitPacking.scaledSign(bits, 1, k, 0.25f)).as("k=%d", k).isEqualTo(v[k] >= 0 ? 0.25f : -0.25f);
+        }
+        for (int q = 0; q < (v.length + 31) / 32; q++) {
+            int word = BitPacking.word32(bits, 1, q);
+            for (int b = 0; b < 32 && 32 * q + b < v.length; b++) {
+                assertThat((word >>> b) & 1).as("q=%d b=%d", q, b).isEqualTo(v[32 * q + b] >= 0 ? 0 : 1);
+            }
+        }
+    }
 }
