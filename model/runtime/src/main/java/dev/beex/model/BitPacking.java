@@ -81,6 +81,21 @@ public final class BitPacking {
         }
     }
 
+    /** {@code Σ_k sign_k} of the packed row of {@code length} elements starting at word {@code offset}. */
+    public static int signSum(long[] bits, int offset, int length) {
+        int negatives = 0;
+        for (int w = 0, words = words(length); w < words; w++) {
+            negatives += Long.bitCount(bits[offset + w]);
+        }
+        return length - 2 * negatives;
+    }
+
+    /** True when the unused high bits of the row's last word are 0, as the padding convention requires. */
+    public static boolean paddingIsZero(long[] bits, int offset, int length) {
+        int rest = length & 63;
+        return rest == 0 || (bits[offset + words(length) - 1] & (-1L << rest)) == 0;
+    }
+
     /** {@code Σ_k a_k·b_k} of two packed ±1 rows of {@code length} elements. */
     public static int dot(long[] a, int aOffset, long[] b, int bOffset, int length) {
         int words = words(length);

@@ -183,4 +183,24 @@ class BitPackingTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 63, 64, 65, 130})
+    void signSumAndPaddingFollowTheConventions(int length) {
+        Random rnd = new Random(length);
+        float[] v = new float[length];
+        int sum = 0;
+        for (int k = 0; k < length; k++) {
+            v[k] = (float) rnd.nextGaussian();
+            sum += v[k] >= 0 ? 1 : -1;
+        }
+        long[] bits = new long[BitPacking.words(length)];
+        BitPacking.pack(v, 0, length, 0f, bits, 0);
+        assertThat(BitPacking.signSum(bits, 0, length)).isEqualTo(sum);
+        assertThat(BitPacking.paddingIsZero(bits, 0, length)).isTrue();
+        if ((length & 63) != 0) {
+            bits[bits.length - 1] |= 1L << 63;   // a set padding bit
+            assertThat(BitPacking.paddingIsZero(bits, 0, length)).isFalse();
+        }
+    }
 }
