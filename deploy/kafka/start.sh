@@ -40,7 +40,7 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-# Models travel inline in control messages.
+# Models travel inline in control messages: the largest one beex sends (MessageSizes.MAX_CONTROL_MESSAGE_BYTES).
 message.max.bytes=8388608
 PROPS
 

@@ -104,7 +104,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         if (context.isRestored()) {
             for (TextRecord r : holdState.get()) {
                 held.add(r);
-                heldBytes += DecodeFunction.utf8Length(r.getText());
+                heldBytes += Utf8.length(r.getText());
             }
         }
     }
@@ -204,7 +204,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     private void hold(TextRecord record, SideSink side) {
-        long bytes = DecodeFunction.utf8Length(record.getText());
+        long bytes = Utf8.length(record.getText());
         if (held.size() < options.holdBufferLimit() && heldBytes + bytes <= options.holdBufferMaxBytes()) {
             held.add(record);
             heldBytes += bytes;
@@ -283,7 +283,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
 
     /** The text of a hard example, cut to the dead-letter bound (it is already at most max.text.bytes). */
     private String boundedText(String text) {
-        int end = DecodeFunction.utf8PrefixEnd(text, limits.deadLetterValueBytes());
+        int end = Utf8.prefixEnd(text, limits.deadLetterValueBytes());
         return end == text.length() ? text : text.substring(0, end);
     }
 
@@ -305,14 +305,15 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
                         + e.getMessage(), e);
             }
         }
-        String rule = model.getExitRule() != null ? model.getExitRule() : options.exitRuleOverride();
+        // The stored rule is the control message's text (validated by ModelValidator); state holds text, not objects.
+        ExitRule messageRule = model.getExitRule() == null ? null : ExitRule.parse(model.getExitRule());
+        ExitRule rule = options.servingRule(messageRule, artifact.exitRule());
         artifact = SharedArtifacts.share(artifact);   // subtasks of this JVM share the compiled kernels
-        engine = rule == null ? artifact.newEngine() : artifact.newEngine(ExitRule.parse(rule));
+        engine = artifact.newEngine(rule);
         engineResult = ScoreResult.forModel(artifact.config());   // exits, not blocks: a lexical model has one more
         engineLabels = List.copyOf(artifact.labels());
         engineModelName = model.getModelName();
         engineVersion = model.getVersion();
-        LOG.info("Subtask {} serves model {} v{} (exit rule {})", subtask, engineModelName, engineVersion,
-                rule == null ? artifact.exitRule() : rule);
+        LOG.info("Subtask {} serves model {} v{} (exit rule {})", subtask, engineModelName, engineVersion, rule);
     }
 }

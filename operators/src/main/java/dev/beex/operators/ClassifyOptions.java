@@ -18,14 +18,15 @@ import java.util.List;
  * @param historySize      model versions retained in broadcast state (the active one included) for rollback
  * @param trustedKeys      base64 X.509 encodings of trusted Ed25519 public keys; when non-empty every
  *                         deployed artifact must carry a signature by one of them
- * @param exitRuleOverride job-wide exit rule (e.g. {@code reduction:0.05}) replacing the artifact's; null = the artifact's.
- *                         A control message's own exitRule wins over this.
+ * @param exitRuleOverride job-wide exit rule (parsed once, where the job's configuration is read) replacing
+ *                         the artifact's; null = the artifact's. A control message's own exitRule wins over this
+ *                         ({@link #servingRule}).
  * @param requiredLabels   when non-null, a model is accepted only with exactly these labels in this order
  * @param maxArtifactBytes largest artifact accepted (inline or fetched)
  * @param fetchTimeout     timeout of one fetch attempt of an artifact given by URI
  */
 public record ClassifyOptions(int holdBufferLimit, long holdBufferMaxBytes, int historySize, List<String> trustedKeys,
-                              String exitRuleOverride, List<String> requiredLabels, int maxArtifactBytes,
+                              ExitRule exitRuleOverride, List<String> requiredLabels, int maxArtifactBytes,
                               Duration fetchTimeout) implements Serializable {
 
     public static final int DEFAULT_HOLD_BUFFER_LIMIT = 100_000;
@@ -50,9 +51,6 @@ public record ClassifyOptions(int holdBufferLimit, long holdBufferMaxBytes, int 
         trustedKeys = trustedKeys == null ? List.of() : List.copyOf(trustedKeys);
         requiredLabels = requiredLabels == null ? null : List.copyOf(requiredLabels);
         fetchTimeout = fetchTimeout == null ? DEFAULT_FETCH_TIMEOUT : fetchTimeout;
-        if (exitRuleOverride != null) {
-            ExitRule.parse(exitRuleOverride); // fail at job build time, not at the first model
-        }
         for (String k : trustedKeys) {
             ArtifactSignature.publicKey(Base64.getDecoder().decode(k));
         }
@@ -83,7 +81,7 @@ public record ClassifyOptions(int holdBufferLimit, long holdBufferMaxBytes, int 
         return new ClassifyOptions(holdBufferLimit, holdBufferMaxBytes, historySize, encoded, exitRuleOverride, requiredLabels, maxArtifactBytes, fetchTimeout);
     }
 
-    public ClassifyOptions withExitRuleOverride(String rule) {
+    public ClassifyOptions withExitRuleOverride(ExitRule rule) {
         return new ClassifyOptions(holdBufferLimit, holdBufferMaxBytes, historySize, trustedKeys, rule, requiredLabels, maxArtifactBytes, fetchTimeout);
     }
 
@@ -97,6 +95,17 @@ public record ClassifyOptions(int holdBufferLimit, long holdBufferMaxBytes, int 
 
     public ClassifyOptions withFetchTimeout(Duration timeout) {
         return new ClassifyOptions(holdBufferLimit, holdBufferMaxBytes, historySize, trustedKeys, exitRuleOverride, requiredLabels, maxArtifactBytes, timeout);
+    }
+
+    /**
+     * The rule a model is served with: its control message's own rule ({@code messageRule}, null
+     * when it has none), else this job's override, else the artifact's own.
+     */
+    public ExitRule servingRule(ExitRule messageRule, ExitRule artifactRule) {
+        if (messageRule != null) {
+            return messageRule;
+        }
+        return exitRuleOverride != null ? exitRuleOverride : artifactRule;
     }
 
     /** The trusted keys, decoded. */

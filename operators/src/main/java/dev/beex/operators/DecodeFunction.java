@@ -206,7 +206,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
         if (text == null || text.isBlank()) {
             throw new Rejected(DeadLetterReason.EMPTY_TEXT, "text is empty or blank");
         }
-        int bytes = utf8Length(text);
+        int bytes = Utf8.length(text);
         if (bytes > maxTextBytes) {
             throw tooLarge(bytes);
         }
@@ -297,44 +297,6 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
 
     static DeadLetter deadLetter(RawRecord raw, DeadLetterReason reason, String detail, int valuePrefixBytes) {
         return DeadLetters.of(reason, detail, position(raw), raw.timestamp(), raw.key(), raw.value(), valuePrefixBytes);
-    }
-
-    /** UTF-8 length without encoding (no allocation). */
-    static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n += 1;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
-    /** The largest char index whose prefix encodes to at most {@code maxBytes} of UTF-8 (pairs kept whole). */
-    static int utf8PrefixEnd(String s, int maxBytes) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            int width;
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1));
-            width = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
-            if (n + width > maxBytes) {
-                return i;
-            }
-            n += width;
-            if (pair) {
-                i++;
-            }
-        }
-        return s.length();
     }
 
     private static String firstLine(String s) {

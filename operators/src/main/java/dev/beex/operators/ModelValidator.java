@@ -104,9 +104,10 @@ final class ModelValidator {
         }
 
         String exitRule = update.getExitRule() == null || update.getExitRule().isBlank() ? null : update.getExitRule().trim();
+        ExitRule messageRule = null;
         if (exitRule != null) {
             try {
-                ExitRule.parse(exitRule);
+                messageRule = ExitRule.parse(exitRule);
             } catch (IllegalArgumentException e) {
                 throw new ModelRejectedException("invalid exitRule override: " + e.getMessage());
             }
@@ -114,13 +115,8 @@ final class ModelValidator {
         if (options.requiredLabels() != null && !options.requiredLabels().equals(artifact.labels())) {
             throw new ModelRejectedException("labels " + artifact.labels() + " differ from the required " + options.requiredLabels());
         }
-        String servingRule = exitRule != null ? exitRule : options.exitRuleOverride();
         try {
-            if (servingRule == null) {
-                artifact.newEngine();
-            } else {
-                artifact.newEngine(ExitRule.parse(servingRule));
-            }
+            artifact.newEngine(options.servingRule(messageRule, artifact.exitRule()));
         } catch (RuntimeException e) {
             throw new ModelRejectedException("engine could not be built: " + e.getMessage());
         }

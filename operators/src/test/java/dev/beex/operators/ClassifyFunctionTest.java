@@ -291,7 +291,7 @@ class ClassifyFunctionTest {
     @Test
     void exitRuleOverridesDecideWhichRecordsAreHard() throws Exception {
         // Job-wide "none": every record runs all blocks, so every record is a hard example.
-        Job job = new Job(ClassifyOptions.defaults().withExitRuleOverride("none"));
+        Job job = new Job(ClassifyOptions.defaults().withExitRuleOverride(ExitRule.FULL_DEPTH));
         job.control(deploy(1, 11));
         List<TextRecord> in = records(0, 10);
         for (TextRecord r : in) {

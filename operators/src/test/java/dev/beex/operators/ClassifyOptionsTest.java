@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.beex.model.artifact.ArtifactSignature;
+import dev.beex.model.exit.ExitRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -16,8 +17,6 @@ class ClassifyOptionsTest {
 
     @Test
     void badSettingsFailWhenTheJobIsBuiltNotWhenTheFirstModelArrives() {
-        assertThatThrownBy(() -> ClassifyOptions.defaults().withExitRuleOverride("sometimes"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sometimes");
         assertThatThrownBy(() -> ClassifyOptions.defaults().withHistorySize(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("history");
         assertThatThrownBy(() -> ClassifyOptions.defaults().withHoldBufferLimit(-1))
@@ -30,7 +29,7 @@ class ClassifyOptionsTest {
     void optionsSurviveJavaSerializationWithTheirKeys() throws Exception {
         KeyPair keys = ArtifactSignature.generateKeyPair();
         ClassifyOptions o = ClassifyOptions.defaults().withTrustedKeys(List.of(keys.getPublic()))
-                .withRequiredLabels(List.of("a", "b")).withExitRuleOverride("entropy:0.3").withHoldBufferLimit(7);
+                .withRequiredLabels(List.of("a", "b")).withExitRuleOverride(ExitRule.parse("entropy:0.3")).withHoldBufferLimit(7);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(new ClassifyFunction(o)); // shipped with the job graph
@@ -49,5 +48,15 @@ class ClassifyOptionsTest {
         assertThat(copy).isEqualTo(o);
         assertThat(copy.trustedPublicKeys()).hasSize(1);
         assertThat(copy.trustedPublicKeys().get(0).getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+    }
+
+    @Test
+    void aMessageRuleWinsOverTheJobOverrideWhichWinsOverTheArtifactRule() {
+        ExitRule message = ExitRule.patience(2), job = ExitRule.entropyReduction(0.1f), artifact = ExitRule.FULL_DEPTH;
+        ClassifyOptions withOverride = ClassifyOptions.defaults().withExitRuleOverride(job);
+
+        assertThat(withOverride.servingRule(message, artifact)).isEqualTo(message);
+        assertThat(withOverride.servingRule(null, artifact)).isEqualTo(job);
+        assertThat(ClassifyOptions.defaults().servingRule(null, artifact)).isEqualTo(artifact);
     }
 }

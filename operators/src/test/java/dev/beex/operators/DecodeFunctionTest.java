@@ -207,11 +207,4 @@ class DecodeFunctionTest {
         assertThat(h.extractOutputValues()).hasSize(1);
         assertThat(deadLetters(h)).extracting(DeadLetter::getReason).containsExactly("RECORD_TOO_LARGE");
     }
-
-    @Test
-    void utf8LengthCountsEncodedBytes() {
-        for (String s : List.of("", "abc", "é", "€", "𝄞", "a€𝄞é")) {
-            assertThat(DecodeFunction.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
-        }
-    }
 }

@@ -42,6 +42,22 @@ public final class BitPacking {
     }
 
     /**
+     * {@code scale·sign} of element {@code k} of the row starting at word {@code offset}: {@code −scale}
+     * for bit 1, {@code +scale} for bit 0 (decodes {@code α·sign(W)} without a multiplication).
+     */
+    public static float scaledSign(long[] bits, int offset, int k, float scale) {
+        return ((bits[offset + (k >>> 6)] >>> (k & 63)) & 1L) != 0 ? -scale : scale;
+    }
+
+    /**
+     * Elements {@code 32q .. 32q+31} of the row starting at word {@code offset} as one int
+     * (element {@code 32q} in the least significant bit): the half-words the column kernel uses.
+     */
+    public static int word32(long[] bits, int offset, int q) {
+        return (int) (bits[offset + (q >>> 1)] >>> ((q & 1) << 5));
+    }
+
+    /**
      * Packs {@code sign(src[from + k] − shift)} for {@code k < length} into
      * {@code dst[dstOffset .. dstOffset + words(length))}, padding bits 0.
      */
@@ -63,6 +79,21 @@ public final class BitPacking {
             }
             dst[dstOffset + full] = word;
         }
+    }
+
+    /** {@code Σ_k sign_k} of the packed row of {@code length} elements starting at word {@code offset}. */
+    public static int signSum(long[] bits, int offset, int length) {
+        int negatives = 0;
+        for (int w = 0, words = words(length); w < words; w++) {
+            negatives += Long.bitCount(bits[offset + w]);
+        }
+        return length - 2 * negatives;
+    }
+
+    /** True when the unused high bits of the row's last word are 0, as the padding convention requires. */
+    public static boolean paddingIsZero(long[] bits, int offset, int length) {
+        int rest = length & 63;
+        return rest == 0 || (bits[offset + words(length) - 1] & (-1L << rest)) == 0;
     }
 
     /** {@code Σ_k a_k·b_k} of two packed ±1 rows of {@code length} elements. */

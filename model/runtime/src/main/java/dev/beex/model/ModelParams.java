@@ -59,13 +59,13 @@ public final class ModelParams {
         boolean bin = config.binary();
         t.add(new Tensor("embed.token", tokenEmbedding, bin));
         t.add(new Tensor("embed.position", positionEmbedding, false));
-        String[] names = {"q", "k", "v", "o", "g1", "g2", "f1", "f2"};
         for (int i = 0; i < blocks.length; i++) {
             BlockParams b = blocks[i];
-            LinearParams[] lin = b.linears();
-            for (int j = 0; j < lin.length; j++) {
-                t.add(new Tensor("block" + i + "." + names[j] + ".weight", lin[j].weight, lin[j].binarized));
-                t.add(new Tensor("block" + i + "." + names[j] + ".bias", lin[j].bias, false));
+            for (BlockLayer layer : BlockLayer.values()) {
+                LinearParams l = b.linear(layer);
+                String name = "block" + i + "." + layer.tensorName();
+                t.add(new Tensor(name + ".weight", l.weight, l.binarized));
+                t.add(new Tensor(name + ".bias", l.bias, false));
             }
             t.add(new Tensor("block" + i + ".ln1.gamma", b.norm1.gamma, false));
             t.add(new Tensor("block" + i + ".ln1.beta", b.norm1.beta, false));

@@ -65,7 +65,7 @@ public class ClassifyBenchmark {
         }
         engine = model.newEngine(ExitRule.FULL_DEPTH);
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride("none")), ModelStateDescriptors.MODELS);
+                new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride(ExitRule.FULL_DEPTH)), ModelStateDescriptors.MODELS);
         harness.processBroadcastElement(OperatorsTestAccess.decide(ModelUpdates.deploy("bench", 1, model.toBytes(), null)), 0);
     }
 

@@ -46,7 +46,7 @@ public final class ClassifyCpuCost {
         InferenceEngine engine = model.newEngine(ExitRule.FULL_DEPTH);
         BroadcastOperatorTestHarness<TextRecord, ModelRegistry, PredictionRecord> harness =
                 ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                        new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride("none")),
+                        new ClassifyFunction(ClassifyOptions.defaults().withExitRuleOverride(ExitRule.FULL_DEPTH)),
                         ModelStateDescriptors.MODELS);
         harness.processBroadcastElement(OperatorsTestAccess.decide(ModelUpdates.deploy("bench", 1, model.toBytes(), null)), 0);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();

@@ -3,6 +3,7 @@ package dev.beex.pipeline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beex.operators.AvroJson;
+import dev.beex.pipeline.kafka.MessageSizes;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         Properties p = connection.resolve(new HashMap<>()).kafkaClientProperties();
         p.setProperty("isolation.level", readUncommitted ? "read_uncommitted" : "read_committed");
         p.setProperty("enable.auto.commit", "false");
-        p.setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+        p.setProperty("max.partition.fetch.bytes", String.valueOf(MessageSizes.MAX_PARTITION_FETCH_BYTES));
         long printed = 0;
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

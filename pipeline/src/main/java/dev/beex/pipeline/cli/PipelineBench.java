@@ -203,7 +203,7 @@ public final class PipelineBench {
     private Run job(JobConfig config, KafkaProducer<byte[], byte[]> producer, TextEncoder encoder, long backlog,
                     double capacity) throws Exception {
         int p = options.parallelism();
-        StreamExecutionEnvironment env = LocalFlink.environment(p, 0, BeexJob.checkpointing(config, new Configuration()));
+        StreamExecutionEnvironment env = LocalFlink.environment(p, 0, new Configuration());
         BeexJob.build(env, config, p);
         String latencyIds = "lat-" + config.delivery().cliName() + "-";
         Reader reader = new Reader(config.kafkaClientProperties(), config.topics(), latencyIds);

@@ -90,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             createTopics(config);
         }
         int p = BeexJob.parallelism(config);
-        Configuration conf = BeexJob.checkpointing(config, new Configuration());
+        Configuration conf = new Configuration();   // BeexJob.build adds checkpointing
         if (savepoint != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }

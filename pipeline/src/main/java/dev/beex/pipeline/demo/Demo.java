@@ -96,8 +96,7 @@ public final class Demo {
 
             log.println("beex demo: Kafka at " + kafka.bootstrapServers() + "; starting Flink (local MiniCluster, parallelism "
                     + options.parallelism() + ", exactly-once, checkpoint every 500 ms)...");
-            StreamExecutionEnvironment env = LocalFlink.environment(options.parallelism(), 0,
-                    BeexJob.checkpointing(config, new Configuration()));
+            StreamExecutionEnvironment env = LocalFlink.environment(options.parallelism(), 0, new Configuration());
             BeexJob.build(env, config, options.parallelism());
             JobClient job = env.executeAsync("beex demo");
             try {

@@ -17,6 +17,7 @@ import dev.beex.operators.RawRecord;
 import dev.beex.operators.RawRecordDeserializationSchema;
 import dev.beex.operators.RecordLimits;
 import dev.beex.operators.TopicSchemas;
+import dev.beex.pipeline.kafka.MessageSizes;
 import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.TextRecord;
@@ -74,6 +75,19 @@ public final class BeexJob {
     public static final String UID_CONTROL_FETCH = "beex-control-fetch";
     public static final String UID_CONTROL_DECIDE = "beex-control-decide";
     public static final String UID_CLASSIFY = "beex-classify";
+    public static final String UID_SINK_PREDICTIONS = "beex-sink-predictions";
+    public static final String UID_SINK_HARD_EXAMPLES = "beex-sink-hard-examples";
+    public static final String UID_SINK_DEAD_LETTERS = "beex-sink-dead-letters";
+    public static final String UID_SINK_MODEL_EVENTS = "beex-sink-model-events";
+
+    /**
+     * Each sink's part of its transactional ids ({@code <transactional.id.prefix>-<part>}): fixed
+     * like the uids, since a restored sink aborts the open transactions of its own ids.
+     */
+    static final String TX_PREDICTIONS = "predictions";
+    static final String TX_HARD_EXAMPLES = "hard-examples";
+    static final String TX_DEAD_LETTERS = "dead-letters";
+    static final String TX_MODEL_EVENTS = "model-events";
 
     /** Kafka's broker-side maximum is 15 min; Flink's 1 h default would fail every transaction. */
     public static final String TRANSACTION_TIMEOUT_MS = "60000";
@@ -93,9 +107,9 @@ public final class BeexJob {
 
     /**
      * Checkpointing as the config asks: exactly-once mode, the interval, and file storage when a
-     * checkpoint dir is set. Apply to the Configuration the environment is created with.
+     * checkpoint dir is set. The one place it is stated; {@link #build} applies it to the environment.
      */
-    public static Configuration checkpointing(JobConfig config, Configuration conf) {
+    static Configuration checkpointing(JobConfig config, Configuration conf) {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         if (config.checkpointDir() != null) {
@@ -103,6 +117,15 @@ public final class BeexJob {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir());
         }
         return conf;
+    }
+
+    /** The job's environment settings: parallelism, buffer timeout and checkpointing. */
+    static void configureEnvironment(StreamExecutionEnvironment env, JobConfig config, int parallelism) {
+        env.setParallelism(parallelism);
+        if (env.getBufferTimeout() == DEFAULT_FLINK_BUFFER_TIMEOUT_MS) {
+            env.setBufferTimeout(BUFFER_TIMEOUT_MS);
+        }
+        env.configure(checkpointing(config, new Configuration()));
     }
 
     /** Partitions of the text topic: the job's default parallelism. */
@@ -133,12 +156,8 @@ public final class BeexJob {
     }
 
     public static void build(StreamExecutionEnvironment env, JobConfig config, int parallelism) {
+        configureEnvironment(env, config, parallelism);
         Topics topics = config.topics();
-        env.setParallelism(parallelism);
-        if (env.getBufferTimeout() == DEFAULT_FLINK_BUFFER_TIMEOUT_MS) {
-            env.setBufferTimeout(BUFFER_TIMEOUT_MS);
-        }
-        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
         RecordLimits limits = OutputBounds.of(config);
         ClassifyOptions options = classifyOptions(config);
@@ -176,18 +195,18 @@ public final class BeexJob {
                 .process(new ClassifyFunction(options, bootstrap, limits), new AvroTypeInfo<>(PredictionRecord.class))
                 .name("classify").uid(UID_CLASSIFY);
 
-        predictions.sinkTo(sink(config, "predictions", TopicSchemas.predictions(topics.predictions(), config.outputFormat())))
-                .name("predictions: " + topics.predictions()).uid("beex-sink-predictions");
+        predictions.sinkTo(sink(config, TX_PREDICTIONS, TopicSchemas.predictions(topics.predictions(), config.outputFormat())))
+                .name("predictions: " + topics.predictions()).uid(UID_SINK_PREDICTIONS);
         predictions.getSideOutput(OutputTags.HARD_EXAMPLES)
-                .sinkTo(sink(config, "hard-examples", TopicSchemas.hardExamples(topics.hardExamples(), config.outputFormat())))
-                .name("hard examples: " + topics.hardExamples()).uid("beex-sink-hard-examples");
+                .sinkTo(sink(config, TX_HARD_EXAMPLES, TopicSchemas.hardExamples(topics.hardExamples(), config.outputFormat())))
+                .name("hard examples: " + topics.hardExamples()).uid(UID_SINK_HARD_EXAMPLES);
         texts.getSideOutput(OutputTags.DEAD_LETTERS)
                 .union(predictions.getSideOutput(OutputTags.DEAD_LETTERS))
-                .sinkTo(sink(config, "dead-letters", TopicSchemas.deadLetters(topics.deadLetters())))
-                .name("dead letters: " + topics.deadLetters()).uid("beex-sink-dead-letters");
+                .sinkTo(sink(config, TX_DEAD_LETTERS, TopicSchemas.deadLetters(topics.deadLetters())))
+                .name("dead letters: " + topics.deadLetters()).uid(UID_SINK_DEAD_LETTERS);
         decisions.getSideOutput(OutputTags.MODEL_EVENTS)
-                .sinkTo(sink(config, "model-events", TopicSchemas.modelEvents(topics.modelEvents())))
-                .name("model events: " + topics.modelEvents()).uid("beex-sink-model-events");
+                .sinkTo(sink(config, TX_MODEL_EVENTS, TopicSchemas.modelEvents(topics.modelEvents())))
+                .name("model events: " + topics.modelEvents()).uid(UID_SINK_MODEL_EVENTS);
     }
 
     /** Text input: raw bytes (decoded downstream so bad bytes become dead letters), committed offsets first. */
@@ -225,15 +244,15 @@ public final class BeexJob {
         // Only committed output of upstream transactional producers is input.
         p.putIfAbsent("isolation.level", "read_committed");
         // Models travel inline: allow large control messages.
-        p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+        p.putIfAbsent("max.partition.fetch.bytes", String.valueOf(MessageSizes.MAX_PARTITION_FETCH_BYTES));
         p.putIfAbsent("partition.discovery.interval.ms", "60000");
         return p;
     }
 
-    static <T> KafkaSink<T> sink(JobConfig config, String name, KafkaRecordSerializationSchema<T> schema) {
+    static <T> KafkaSink<T> sink(JobConfig config, String transactionalIdPart, KafkaRecordSerializationSchema<T> schema) {
         Properties p = config.kafkaClientProperties();
         p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        p.putIfAbsent("max.request.size", String.valueOf(8 * 1024 * 1024));
+        p.setProperty("max.request.size", String.valueOf(maxRequestBytes(config)));
         if (config.delivery() == DeliveryGuarantee.AT_LEAST_ONCE) {
             p.putIfAbsent("linger.ms", "0");
         }
@@ -242,9 +261,25 @@ public final class BeexJob {
                 .setBootstrapServers(config.bootstrapServers())
                 .setDeliveryGuarantee(config.delivery().toFlink())
                 // One prefix per sink: transactional ids must not collide between the four sinks.
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + transactionalIdPart)
                 .setRecordSerializer(schema)
                 .build();
+    }
+
+    /**
+     * {@code max.request.size} of the sinks: {@link MessageSizes#MAX_REQUEST_BYTES} unless
+     * {@code kafka.max.request.size} sets it. {@link OutputBounds} keeps every output message under it.
+     */
+    static int maxRequestBytes(JobConfig config) {
+        String set = config.kafkaProperties().get("max.request.size");
+        if (set == null) {
+            return MessageSizes.MAX_REQUEST_BYTES;
+        }
+        try {
+            return Integer.parseInt(set);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka.max.request.size must be an integer, not '" + set + "'");
+        }
     }
 
     static ClassifyOptions classifyOptions(JobConfig config) {

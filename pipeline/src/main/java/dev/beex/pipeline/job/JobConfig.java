@@ -50,7 +50,7 @@ public record JobConfig(
         int deadLetterValueBytes,
         int holdBufferSize,
         List<Path> trustedKeys,
-        String exitRule,
+        ExitRule exitRule,
         Map<String, String> kafkaProperties) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -113,9 +113,6 @@ public record JobConfig(
         }
         if (holdBufferSize < 0) {
             throw new IllegalArgumentException(HOLD_BUFFER_SIZE + " must be >= 0, got " + holdBufferSize);
-        }
-        if (exitRule != null) {
-            ExitRule.parse(exitRule); // fail at startup, not at the first record
         }
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException(TRANSACTIONAL_ID_PREFIX + " must not be empty");
@@ -183,7 +180,7 @@ public record JobConfig(
                 getInt(p, DEAD_LETTER_VALUE_BYTES, RecordLimits.DEFAULT_DEAD_LETTER_VALUE_BYTES),
                 getInt(p, HOLD_BUFFER_SIZE, 100_000),
                 keys,
-                exitRule.isEmpty() ? null : exitRule,
+                exitRule.isEmpty() ? null : ExitRule.parse(exitRule),   // the one parse: fails at startup
                 kafka);
     }
 
@@ -215,7 +212,7 @@ public record JobConfig(
             p.setProperty(TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
         }
         if (exitRule != null) {
-            p.setProperty(EXIT_RULE, exitRule);
+            p.setProperty(EXIT_RULE, exitRule.toString());   // parses back to the same rule
         }
         kafkaProperties.forEach((k, v) -> p.setProperty(KAFKA_PREFIX + k, v));
         return p;

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RecordLimits} a job runs with: the configured bounds, lowered where an output topic's
- * {@code max.message.bytes} is smaller, so that no message the job writes can be refused by its
- * topic (one refused message would fail the sink's transaction and the job, forever).
+ * {@code max.message.bytes} (or the sinks' {@code max.request.size}, {@link BeexJob#maxRequestBytes})
+ * is smaller, so that no message the job writes can be refused by its producer or its topic (one
+ * refused message would fail the sink's transaction and the job, forever).
  *
  * <ul>
  *   <li>dead letters: value prefix <= dead-letter topic limit - {@link RecordLimits#DEAD_LETTER_OVERHEAD_BYTES};</li>
@@ -49,7 +50,12 @@ public final class OutputBounds {
         return derive(config, limits.get(t.predictions()), limits.get(t.hardExamples()), limits.get(t.deadLetters()));
     }
 
-    static RecordLimits derive(JobConfig config, int predictionsLimit, int hardLimit, int deadLetterLimit) {
+    static RecordLimits derive(JobConfig config, int predictionsTopicLimit, int hardTopicLimit, int deadLetterTopicLimit) {
+        // A message must pass the sink's producer as well as its topic.
+        int producerLimit = BeexJob.maxRequestBytes(config);
+        int predictionsLimit = Math.min(predictionsTopicLimit, producerLimit);
+        int hardLimit = Math.min(hardTopicLimit, producerLimit);
+        int deadLetterLimit = Math.min(deadLetterTopicLimit, producerLimit);
         int deadLetterValue = Math.min(config.deadLetterValueBytes(), deadLetterLimit - RecordLimits.DEAD_LETTER_OVERHEAD_BYTES);
         if (deadLetterValue < 0) {
             throw new IllegalArgumentException("dead-letter topic '" + config.topics().deadLetters() + "' allows "

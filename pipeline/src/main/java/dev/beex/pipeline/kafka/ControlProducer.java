@@ -23,7 +23,7 @@ public final class ControlProducer {
         p.putAll(clientProperties);
         p.setProperty("acks", "all");
         p.setProperty("enable.idempotence", "true");
-        p.setProperty("max.request.size", String.valueOf(8 * 1024 * 1024));
+        p.setProperty("max.request.size", String.valueOf(MessageSizes.MAX_REQUEST_BYTES));
         p.putIfAbsent("delivery.timeout.ms", "30000");
         p.putIfAbsent("request.timeout.ms", "20000");
         p.putIfAbsent("max.block.ms", "20000");

@@ -43,7 +43,7 @@ public final class OutputConsumer implements AutoCloseable {
         p.setProperty("isolation.level", "read_committed");
         p.setProperty("enable.auto.commit", "false");
         p.setProperty("auto.offset.reset", "earliest");
-        p.setProperty("max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024));
+        p.setProperty("max.partition.fetch.bytes", String.valueOf(MessageSizes.MAX_PARTITION_FETCH_BYTES));
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(topics.predictions(), topics.hardExamples(), topics.deadLetters(), topics.modelEvents())) {

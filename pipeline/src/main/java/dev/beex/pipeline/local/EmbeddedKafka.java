@@ -1,5 +1,6 @@
 package dev.beex.pipeline.local;
 
+import dev.beex.pipeline.kafka.MessageSizes;
 import dev.beex.pipeline.kafka.TopicCreator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,8 +106,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // Models travel inline in control messages (artifacts up to 1 MB by design, leave headroom).
-        p.setProperty("message.max.bytes", String.valueOf(8 * 1024 * 1024));
+        // Models travel inline in control messages: the broker takes the largest one beex sends.
+        p.setProperty("message.max.bytes", String.valueOf(MessageSizes.MAX_CONTROL_MESSAGE_BYTES));
         p.setProperty("auto.create.topics.enable", "false");
         return p;
     }

@@ -3,6 +3,7 @@ package dev.beex.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.beex.model.exit.ExitRule;
 import dev.beex.operators.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class JobConfigTest {
         assertThat(c.maxTextBytes()).isEqualTo(1000);
         assertThat(c.holdBufferSize()).isEqualTo(7);
         assertThat(c.trustedKeys()).containsExactly(Path.of("a.pub"), Path.of("b.pub"));
-        assertThat(c.exitRule()).isEqualTo("entropy:0.3");
+        assertThat(c.exitRule()).isEqualTo(ExitRule.absoluteEntropy(0.3f));
         assertThat(c.kafkaProperties()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"));
         Properties client = c.kafkaClientProperties();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.beex.operators.RecordLimits;
+import dev.beex.pipeline.kafka.MessageSizes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,20 @@ class OutputBoundsTest {
         assertThat(j.maxRecordBytes()).isLessThan(RecordLimits.DEFAULT_MAX_RECORD_BYTES);
         // A prediction of the largest admitted input, every byte escaped 6-fold, twice, still fits.
         assertThat(2L * 6 * j.maxRecordBytes() + OutputBounds.OUTPUT_OVERHEAD_BYTES).isLessThanOrEqualTo(KAFKA_DEFAULT);
+    }
+
+    @Test
+    void topicsAllowingMoreThanTheSinksSendAreBoundedByTheSinksMaxRequestSize() {
+        int huge = 100 * 1024 * 1024;
+        JobConfig config = JobConfig.defaults().with(Map.of(JobConfig.MAX_RECORD_BYTES, String.valueOf(huge),
+                JobConfig.DEAD_LETTER_VALUE_BYTES, String.valueOf(huge)));
+        RecordLimits l = OutputBounds.derive(config, huge, huge, huge);
+        int producer = MessageSizes.MAX_REQUEST_BYTES;
+        assertThat(l.maxRecordBytes()).isLessThanOrEqualTo((producer - OutputBounds.OUTPUT_OVERHEAD_BYTES) / 2);
+        assertThat(l.deadLetterValueBytes()).isEqualTo(producer - RecordLimits.DEAD_LETTER_OVERHEAD_BYTES);
+
+        JobConfig larger = config.with(Map.of("kafka.max.request.size", String.valueOf(2 * producer)));
+        assertThat(OutputBounds.derive(larger, huge, huge, huge).deadLetterValueBytes())
+                .isEqualTo(2 * producer - RecordLimits.DEAD_LETTER_OVERHEAD_BYTES);
     }
 }

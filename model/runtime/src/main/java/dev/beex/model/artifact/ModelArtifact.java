@@ -57,7 +57,8 @@ import java.util.zip.Inflater;
  *                 5 metadata    u32 count, (UTF key, UTF value) each
  *                 6 binary      u32 count, per binarized tensor (ModelParams.tensors() order):   (deflated)
  *                               u32 rows, u32 cols, f16 α[rows], i64 bits[rows·⌈cols/64⌉]
- *                               (lexical models: the lexical table B×D is the last one)
+ *                               (token embedding, each block's layers in BlockLayer order;
+ *                               lexical models: the lexical table B×D is the last one)
  *                               (BitPacking conventions: bit 1 = −1, LSB first, pad bits 0)
  *                 7 float       u32 count, per float tensor (tensors() order): u32 length, f16[length] (deflated)
  *                 8 self-tests  u32 count, per vector: UTF text, u32 blocks run at the exit taken

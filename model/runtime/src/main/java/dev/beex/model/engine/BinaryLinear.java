@@ -1,5 +1,6 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.kernels.Kernels;
 
 /**
@@ -54,7 +55,7 @@ public final class BinaryLinear implements LinearKernel {
         int[][] c = new int[q32][m.rows];
         for (int q = 0; q < q32; q++) {
             for (int o = 0; o < m.rows; o++) {
-                c[q][o] = (int) (m.bits[o * m.words + (q >>> 1)] >>> ((q & 1) << 5));
+                c[q][o] = BitPacking.word32(m.bits, o * m.words, q);
             }
         }
         return c;
@@ -109,6 +110,11 @@ public final class BinaryLinear implements LinearKernel {
         if (packed.length != in) {
             throw new IllegalStateException("input packed with length " + packed.length + ", layer expects " + in);
         }
+        // A packing is reused by every layer reading the same activation: only valid at the same shift.
+        if (packed.shift != shift) {
+            throw new IllegalStateException("input packed around shift " + packed.shift
+                    + ", layer binarizes its input around " + shift + ": pack it again for this layer");
+        }
         long[] xb = packed.bits;
         float[] beta = packed.beta;
         if (columns != null) {
@@ -153,8 +159,8 @@ public final class BinaryLinear implements LinearKernel {
         int q32 = c.length;
         int q = 0;
         for (; q + 4 <= q32; q += 4) {
-            long lo = xb[xo + (q >>> 1)], hi = xb[xo + (q >>> 1) + 1];
-            int x0 = (int) lo, x1 = (int) (lo >>> 32), x2 = (int) hi, x3 = (int) (hi >>> 32);
+            int x0 = BitPacking.word32(xb, xo, q), x1 = BitPacking.word32(xb, xo, q + 1);
+            int x2 = BitPacking.word32(xb, xo, q + 2), x3 = BitPacking.word32(xb, xo, q + 3);
             int[] c0 = c[q], c1 = c[q + 1], c2 = c[q + 2], c3 = c[q + 3];
             if (q == 0) {
                 for (int o = 0; o < out; o++) {
@@ -169,7 +175,7 @@ public final class BinaryLinear implements LinearKernel {
             }
         }
         for (; q < q32; q++) {
-            int xq = (int) (xb[xo + (q >>> 1)] >>> ((q & 1) << 5));
+            int xq = BitPacking.word32(xb, xo, q);
             int[] cq = c[q];
             if (q == 0) {
                 for (int o = 0; o < out; o++) {

@@ -30,13 +30,9 @@ public final class BinaryMatrix {
             throw new IllegalArgumentException("binary matrix " + rows + "x" + cols + ": " + alpha.length
                     + " scales and " + bits.length + " words, expected " + rows + " and " + rows * words);
         }
-        int rest = cols & 63;
-        if (rest != 0) {
-            long padding = -1L << rest;
-            for (int r = 0; r < rows; r++) {
-                if ((bits[r * words + words - 1] & padding) != 0) {
-                    throw new IllegalArgumentException("binary matrix row " + r + " has non-zero padding bits");
-                }
+        for (int r = 0; r < rows; r++) {
+            if (!BitPacking.paddingIsZero(bits, r * words, cols)) {
+                throw new IllegalArgumentException("binary matrix row " + r + " has non-zero padding bits");
             }
         }
         this.alpha = alpha;
@@ -65,11 +61,7 @@ public final class BinaryMatrix {
 
     /** {@code Σ_k sign(W[r][k])}. */
     public int signSum(int r) {
-        int negatives = 0;
-        for (int w = 0; w < words; w++) {
-            negatives += Long.bitCount(bits[r * words + w]);
-        }
-        return cols - 2 * negatives;
+        return BitPacking.signSum(bits, r * words, cols);
     }
 
     /** Writes the float matrix this stands for, {@code α_r·sign(W[r][k])}, into {@code dst[rows][cols]}. */
@@ -77,7 +69,7 @@ public final class BinaryMatrix {
         for (int r = 0; r < rows; r++) {
             float a = alpha[r];
             for (int k = 0; k < cols; k++) {
-                dst[r * cols + k] = sign(r, k) < 0 ? -a : a;
+                dst[r * cols + k] = BitPacking.scaledSign(bits, r * words, k, a);
             }
         }
     }

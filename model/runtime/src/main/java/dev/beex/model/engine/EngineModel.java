@@ -1,5 +1,6 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BlockLayer;
 import dev.beex.model.BlockParams;
 import dev.beex.model.LayerNormParams;
 import dev.beex.model.LinearParams;
@@ -18,8 +19,8 @@ public final class EngineModel {
     /** Float token embedding {@code [vocab][d]}; null for binary models. */
     final float[] embedFloat;
     final float[] position;
-    /** {@code [block][layer]}, layers in {@link BlockParams#linears()} order. */
-    final LinearKernel[][] linears;
+    /** {@code [block][layer]}, layers indexed by {@link BlockLayer#ordinal()}. */
+    private final LinearKernel[][] linears;
     /**
      * Scale of each embedding row as the training path computes it from the decoded row,
      * {@code mean_k |±α_r|} (see {@link BinaryLinear#effectiveAlpha}); null for float models.
@@ -53,12 +54,12 @@ public final class EngineModel {
         int d = config.dim();
         for (int b = 0; b < blocks; b++) {
             BlockParams bp = m.blocks[b];
-            LinearParams[] lin = bp.linears();
-            linears[b] = new LinearKernel[lin.length];
-            for (int j = 0; j < lin.length; j++) {
-                linears[b][j] = binary
-                        ? new BinaryLinear(p.linear(b, j), lin[j].bias, lin[j].actShift, kernel)
-                        : new FloatLinear(lin[j].weight, lin[j].bias, lin[j].in, lin[j].out);
+            linears[b] = new LinearKernel[BlockLayer.COUNT];
+            for (BlockLayer layer : BlockLayer.values()) {
+                LinearParams lp = bp.linear(layer);
+                linears[b][layer.ordinal()] = binary
+                        ? new BinaryLinear(p.linear(b, layer), lp.bias, lp.actShift, kernel)
+                        : new FloatLinear(lp.weight, lp.bias, lp.in, lp.out);
             }
             norm1[b] = copy(bp.norm1, d);
             norm2[b] = copy(bp.norm2, d);
@@ -67,6 +68,11 @@ public final class EngineModel {
             System.arraycopy(head.weight, 0, exitHeads[b].weight, 0, head.weight.length);
             System.arraycopy(head.bias, 0, exitHeads[b].bias, 0, head.bias.length);
         }
+    }
+
+    /** The compiled {@code layer} of block {@code block}. */
+    LinearKernel linear(int block, BlockLayer layer) {
+        return linears[block][layer.ordinal()];
     }
 
     private static LayerNormParams copy(LayerNormParams p, int d) {

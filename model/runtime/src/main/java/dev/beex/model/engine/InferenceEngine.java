@@ -1,5 +1,16 @@
 package dev.beex.model.engine;
 
+import static dev.beex.model.BlockLayer.F1;
+import static dev.beex.model.BlockLayer.F2;
+import static dev.beex.model.BlockLayer.G1;
+import static dev.beex.model.BlockLayer.G2;
+import static dev.beex.model.BlockLayer.K;
+import static dev.beex.model.BlockLayer.O;
+import static dev.beex.model.BlockLayer.Q;
+import static dev.beex.model.BlockLayer.V;
+
+import dev.beex.model.BitPacking;
+import dev.beex.model.BlockLayer;
 import dev.beex.model.LayerNormParams;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.exit.Entropy;
@@ -17,7 +28,7 @@ import java.util.List;
  * really skips every later block. Binary models run bit-packed kernels ({@link BinaryLinear});
  * only LayerNorm, attention scores and softmax, sigmoid/tanh, pooling and the exit heads are
  * float. The math is model/README.md's; the float parts call the training path's kernels
- * ({@link Kernels}, {@link Attention#attend}, {@link ExitHead}) so both round alike.
+ * ({@link Kernels}, {@link AttentionKernel}, {@link ExitKernel}) so both round alike.
  *
  * <p><b>Threading:</b> NOT thread-safe. Every scratch buffer is sized once, for
  * {@code maxTokens}, when the engine is built, and reused by every call; scoring into a
@@ -61,6 +72,8 @@ public final class InferenceEngine {
     private final float[] pool;
     private final float[] probs;
     private final PackedActivations packed;
+    /** The block activation {@link #packed} holds (null: none of this block yet). */
+    private BlockLayer.Input packedInput;
     private final ScoreResult result;
     private long blocksRun;
 
@@ -282,8 +295,7 @@ public final class InferenceEngine {
                 long[] bits = e.bits;
                 int wo = t * e.words;
                 for (int c = 0; c < d; c++) {
-                    float s = ((bits[wo + (c >>> 6)] >>> (c & 63)) & 1L) != 0 ? -a : a;
-                    x[xo + c] = s + pos[xo + c];
+                    x[xo + c] = BitPacking.scaledSign(bits, wo, c, a) + pos[xo + c];
                 }
             } else {
                 float[] e = model.embedFloat;
@@ -297,20 +309,20 @@ public final class InferenceEngine {
 
     /** One post-LN block, in place on {@link #x}. */
     private void block(int b, int n) {
-        LinearKernel[] lin = model.linears[b];
-        // Q, K, V read the same input: binarize it once.
-        linear(lin[0], x, n, q, true);
-        linear(lin[1], x, n, k, false);
-        linear(lin[2], x, n, v, false);
+        packedInput = null;   // a new block: x has changed
+        // Q, K, V read the same input x: it is binarized once (see linear).
+        linear(b, Q, x, n, q);
+        linear(b, K, x, n, k);
+        linear(b, V, x, n, v);
         AttentionKernel.attend(q, k, v, n, d, heads, attnBuffers, attn);
-        linear(lin[3], attn, n, proj, true);
+        linear(b, O, attn, n, proj);
         for (int i = 0; i < n * d; i++) {
             proj[i] += x[i];
         }
         layerNorm(proj, n, model.norm1[b], x1);
         // SLFN: g = G2(sigmoid(G1 x1)), f = F2(tanh(F1 x1)), x2 = LN2(x1 + g ⊙ f).
-        linear(lin[4], x1, n, gate, true);
-        linear(lin[6], x1, n, filter, false);
+        linear(b, G1, x1, n, gate);
+        linear(b, F1, x1, n, filter);
         int nh = n * hidden;
         // One array per loop: HotSpot vectorizes the rational tanh/sigmoid (Kernels).
         for (int i = 0; i < nh; i++) {
@@ -319,8 +331,8 @@ public final class InferenceEngine {
         for (int i = 0; i < nh; i++) {
             filter[i] = Kernels.tanh(filter[i]);
         }
-        linear(lin[5], gate, n, gateOut, true);
-        linear(lin[7], filter, n, filterOut, true);
+        linear(b, G2, gate, n, gateOut);
+        linear(b, F2, filter, n, filterOut);
         for (int i = 0; i < n * d; i++) {
             proj[i] = x1[i] + gateOut[i] * filterOut[i];
         }
@@ -334,12 +346,18 @@ public final class InferenceEngine {
         }
     }
 
-    /** Runs {@code layer}; {@code pack} binarizes {@code in} first (false: reuse the last packing). */
-    private void linear(LinearKernel layer, float[] in, int n, float[] out, boolean pack) {
-        if (layer.binary() && pack) {
-            packed.pack(in, n, layer.in(), layer.shift());
+    /**
+     * Runs {@code layer} of block {@code b} on {@code in} (the activation {@link BlockLayer#input()}
+     * names). A binary layer binarizes it first unless the last packing was of the same input
+     * in this block (K, V after Q; F1 after G1); the kernel refuses a packing at another shift.
+     */
+    private void linear(int b, BlockLayer layer, float[] in, int n, float[] out) {
+        LinearKernel kernel = model.linear(b, layer);
+        if (kernel.binary() && packedInput != layer.input()) {
+            packed.pack(in, n, kernel.in(), kernel.shift());
+            packedInput = layer.input();
         }
-        layer.forward(in, packed, rowScratch, n, out);
+        kernel.forward(in, packed, rowScratch, n, out);
     }
 
     /**

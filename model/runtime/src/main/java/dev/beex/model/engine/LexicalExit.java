@@ -1,5 +1,6 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.BitPacking;
 import dev.beex.model.LinearParams;
 import dev.beex.model.ModelParams;
 import dev.beex.model.kernels.ExitKernel;
@@ -63,7 +64,7 @@ final class LexicalExit {
                 int r = rows[f], wo = r * words;
                 float a = w.alpha[r];
                 for (int k = 0; k < d; k++) {
-                    lex[k] += ((bits[wo + (k >>> 6)] >>> (k & 63)) & 1L) != 0 ? -a : a;
+                    lex[k] += BitPacking.scaledSign(bits, wo, k, a);
                 }
             }
         } else {

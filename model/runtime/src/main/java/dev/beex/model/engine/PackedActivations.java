@@ -7,7 +7,8 @@ import dev.beex.model.kernels.Kernels;
  * Scratch for the binarized input of a layer: per token {@code t} the bits of
  * {@code sign(x_t − c)} (row {@code t} at word {@code t·words}, {@link BitPacking} conventions)
  * and the scale {@code β_t = mean_k |x_t,k − c|}. Sized once for the longest input; reused by
- * every layer that reads the same input (Q, K and V share one packing of x).
+ * every layer that reads the same input (Q, K and V share one packing of x). It records the
+ * shift it was packed around, so a layer binarizing around another shift can refuse it.
  */
 final class PackedActivations {
     final long[] bits;
@@ -17,6 +18,8 @@ final class PackedActivations {
     final float[] row;
     int words;
     int length;
+    /** The shift c of the last {@link #pack}. */
+    float shift;
 
     PackedActivations(int maxTokens, int maxLength) {
         this(maxTokens, maxLength, maxLength);
@@ -41,6 +44,7 @@ final class PackedActivations {
         int w = BitPacking.words(length);
         this.words = w;
         this.length = length;
+        this.shift = shift;
         for (int t = 0; t < n; t++) {
             int row = t * length;
             if ((length & 3) == 0) {

@@ -1,6 +1,6 @@
 package dev.beex.model.engine;
 
-import dev.beex.model.BlockParams;
+import dev.beex.model.BlockLayer;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
@@ -9,8 +9,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A model as it is served: every binarized tensor (the token embedding and the eight linear
- * layers of each block, in {@link ModelParams#tensors()} order) as a {@link BinaryMatrix},
+ * A model as it is served: every binarized tensor (the token embedding, each block's linear
+ * layers in {@link BlockLayer} order, then a lexical model's table: {@link ModelParams#tensors()} order) as a {@link BinaryMatrix},
  * and a {@link ModelParams} whose float tensors are the model's and whose binarized tensors
  * are decoded to {@code ±α} (what the training-path forward sees). Float-precision models
  * have no binary matrices. This is what the artifact stores and what engines are built from.
@@ -70,25 +70,34 @@ public final class PackedParams {
         return new PackedParams(floats, new ArrayList<>(binary));
     }
 
-    /** Number of binarized tensors: embedding, 8 per block, the lexical table (binary models). */
+    /** Index of the token embedding among the binary matrices; the blocks' layers follow it. */
+    private static final int TOKEN_EMBEDDING = 0;
+
+    /** Index of layer {@code layer} of block {@code block} among the binary matrices. */
+    static int blockLayerIndex(int block, BlockLayer layer) {
+        return TOKEN_EMBEDDING + 1 + block * BlockLayer.COUNT + layer.ordinal();
+    }
+
+    /** Index of the lexical table among the binary matrices: after every block's layers. */
+    private static int lexTableIndex(ModelConfig c) {
+        return blockLayerIndex(c.blocks(), BlockLayer.Q);
+    }
+
+    /** Number of binarized tensors: embedding, {@link BlockLayer#COUNT} per block, the lexical table (binary models). */
     public static int binaryCount(ModelConfig c) {
-        return c.binary() ? 1 + 8 * c.blocks() + (c.lexical() ? 1 : 0) : 0;
+        return c.binary() ? lexTableIndex(c) + (c.lexical() ? 1 : 0) : 0;
     }
 
     /** {rows, cols} of the {@code index}-th binarized tensor: the embedding, block linears, then the lexical table. */
     public static int[] binaryShape(ModelConfig c, int index) {
-        if (index == 0) {
+        if (index == TOKEN_EMBEDDING) {
             return new int[] {c.vocabSize(), c.dim()};
         }
-        if (c.lexical() && index == 1 + 8 * c.blocks()) {
-            return new int[] {c.lexBuckets(), c.lexDim()};   // the lexical table, after the blocks
+        if (c.lexical() && index == lexTableIndex(c)) {
+            return new int[] {c.lexBuckets(), c.lexDim()};
         }
-        int d = c.dim(), h = c.slfnHidden();
-        switch ((index - 1) % 8) {
-            case 4: case 6: return new int[] {h, d};   // gate1, filter1: d -> h
-            case 5: case 7: return new int[] {d, h};   // gate2, filter2: h -> d
-            default: return new int[] {d, d};          // query, key, value, output
-        }
+        BlockLayer layer = BlockLayer.at((index - blockLayerIndex(0, BlockLayer.Q)) % BlockLayer.COUNT);
+        return new int[] {layer.out(c), layer.in(c)};   // weights are [out][in]
     }
 
     public ModelConfig config() {
@@ -106,16 +115,16 @@ public final class PackedParams {
     }
 
     public BinaryMatrix tokenEmbedding() {
-        return binary.get(0);
+        return binary.get(TOKEN_EMBEDDING);
     }
 
     /** The bit-packed lexical table (binary lexical models). */
     public BinaryMatrix lexTable() {
-        return binary.get(1 + 8 * config().blocks());
+        return binary.get(lexTableIndex(config()));
     }
 
-    /** Linear {@code layer} (order of {@link BlockParams#linears()}) of block {@code block}. */
-    public BinaryMatrix linear(int block, int layer) {
-        return binary.get(1 + block * 8 + layer);
+    /** Linear {@code layer} of block {@code block}. */
+    public BinaryMatrix linear(int block, BlockLayer layer) {
+        return binary.get(blockLayerIndex(block, layer));
     }
 }

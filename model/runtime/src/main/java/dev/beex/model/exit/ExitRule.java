@@ -3,6 +3,7 @@ package dev.beex.model.exit;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
@@ -29,8 +30,10 @@ import java.util.Locale;
  * exit where it fires; a record it fires at nowhere runs to the last exit, answers there and is
  * a <b>hard example</b> (still unsure at full depth). A record the rule fires for at the last
  * exit also runs everything but is not hard.
+ *
+ * <p>Serializable, so a job's settings can carry the parsed rule instead of its text.
  */
-public record ExitRule(Kind kind, float threshold, float floor) {
+public record ExitRule(Kind kind, float threshold, float floor) implements Serializable {
 
     public enum Kind { ENTROPY_REDUCTION, ABSOLUTE_ENTROPY, PATIENCE, NONE }
 

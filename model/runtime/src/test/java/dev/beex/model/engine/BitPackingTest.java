@@ -163,4 +163,44 @@ class BitPackingTest {
             }
         }
     }
+
+    @Test
+    void scaledSignAndWord32ReadThePackedConventions() {
+        float[] v = new float[100];
+        Random rnd = new Random(5);
+        for (int k = 0; k < v.length; k++) {
+            v[k] = (float) rnd.nextGaussian();
+        }
+        long[] bits = new long[1 + BitPacking.words(v.length)];   // one leading word: rows may start at an offset
+        BitPacking.pack(v, 0, v.length, 0f, bits, 1);
+        for (int k = 0; k < v.length; k++) {
+            assertThat(BitPacking.scaledSign(bits, 1, k, 0.25f)).as("k=%d", k).isEqualTo(v[k] >= 0 ? 0.25f : -0.25f);
+        }
+        for (int q = 0; q < (v.length + 31) / 32; q++) {
+            int word = BitPacking.word32(bits, 1, q);
+            for (int b = 0; b < 32 && 32 * q + b < v.length; b++) {
+                assertThat((word >>> b) & 1).as("q=%d b=%d", q, b).isEqualTo(v[32 * q + b] >= 0 ? 0 : 1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 63, 64, 65, 130})
+    void signSumAndPaddingFollowTheConventions(int length) {
+        Random rnd = new Random(length);
+        float[] v = new float[length];
+        int sum = 0;
+        for (int k = 0; k < length; k++) {
+            v[k] = (float) rnd.nextGaussian();
+            sum += v[k] >= 0 ? 1 : -1;
+        }
+        long[] bits = new long[BitPacking.words(length)];
+        BitPacking.pack(v, 0, length, 0f, bits, 0);
+        assertThat(BitPacking.signSum(bits, 0, length)).isEqualTo(sum);
+        assertThat(BitPacking.paddingIsZero(bits, 0, length)).isTrue();
+        if ((length & 63) != 0) {
+            bits[bits.length - 1] |= 1L << 63;   // a set padding bit
+            assertThat(BitPacking.paddingIsZero(bits, 0, length)).isFalse();
+        }
+    }
 }

@@ -1,6 +1,6 @@
 package dev.beex.model.eval;
 
-import dev.beex.model.BlockParams;
+import dev.beex.model.BlockLayer;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.Precision;
 
@@ -79,13 +79,13 @@ public final class FlopCounter {
     /** One block over n tokens. */
     public double block(int n) {
         int d = config.dim(), hid = config.slfnHidden();
-        double perToken = 4 * linear(d, d, false)                 // Q, K, V, O
-                + d + LAYER_NORM_PER_ELEMENT * d                 // residual + LN1
-                + linear(d, hid, false) + ACTIVATION_PER_ELEMENT * hid                 // G1, sigmoid
-                + linear(hid, d, BlockParams.GATE_ACT_SHIFT != 0f)                     // G2 (input around 0.5)
-                + linear(d, hid, false) + ACTIVATION_PER_ELEMENT * hid                 // F1, tanh
-                + linear(hid, d, false)                                                // F2
-                + d + d + LAYER_NORM_PER_ELEMENT * d;            // g ⊙ f, residual, LN2
+        double perToken = 0;
+        for (BlockLayer layer : BlockLayer.values()) {   // Q, K, V, O, G1, G2 (input around 0.5), F1, F2
+            perToken += linear(layer.in(config), layer.out(config), layer.input().binaryShift() != 0f);
+        }
+        perToken += d + LAYER_NORM_PER_ELEMENT * d                 // residual + LN1
+                + 2 * ACTIVATION_PER_ELEMENT * hid                  // sigmoid after G1, tanh after F1
+                + d + d + LAYER_NORM_PER_ELEMENT * d;               // g ⊙ f, residual, LN2
         return n * perToken + attention(n);
     }
 

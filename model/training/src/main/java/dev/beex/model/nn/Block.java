@@ -1,5 +1,6 @@
 package dev.beex.model.nn;
 
+import dev.beex.model.BlockLayer;
 import dev.beex.model.BlockParams;
 import dev.beex.model.ModelConfig;
 
@@ -32,16 +33,17 @@ public final class Block {
     public Block(PreparedModel model, int index, int maxTokens) {
         ModelConfig c = model.params.config;
         BlockParams p = model.params.blocks[index];
-        LinearWeights[] w = model.linears[index];
         Binarizer bin = model.binarizer;
         this.d = c.dim();
-        this.query = Linear.create(w[0], bin, maxTokens);
-        this.key = Linear.create(w[1], bin, maxTokens);
-        this.value = Linear.create(w[2], bin, maxTokens);
-        this.output = Linear.create(w[3], bin, maxTokens);
+        this.query = Linear.create(model.weights(index, BlockLayer.Q), bin, maxTokens);
+        this.key = Linear.create(model.weights(index, BlockLayer.K), bin, maxTokens);
+        this.value = Linear.create(model.weights(index, BlockLayer.V), bin, maxTokens);
+        this.output = Linear.create(model.weights(index, BlockLayer.O), bin, maxTokens);
         this.attention = new Attention(d, c.heads(), maxTokens);
         this.norm1 = new LayerNorm(p.norm1, d, maxTokens);
-        this.slfn = new Slfn(new LinearWeights[] {w[4], w[5], w[6], w[7]}, p, bin, d, c.slfnHidden(), maxTokens);
+        this.slfn = new Slfn(model.weights(index, BlockLayer.G1), model.weights(index, BlockLayer.G2),
+                model.weights(index, BlockLayer.F1), model.weights(index, BlockLayer.F2),
+                p, bin, d, c.slfnHidden(), maxTokens);
         int td = maxTokens * d;
         q = new float[td];
         k = new float[td];

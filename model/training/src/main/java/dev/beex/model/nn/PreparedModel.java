@@ -1,7 +1,6 @@
 package dev.beex.model.nn;
 
-import dev.beex.model.BlockParams;
-import dev.beex.model.LinearParams;
+import dev.beex.model.BlockLayer;
 import dev.beex.model.ModelParams;
 
 /**
@@ -12,21 +11,25 @@ import dev.beex.model.ModelParams;
 public final class PreparedModel {
     public final ModelParams params;
     public final Binarizer binarizer;
-    /** [block][i] in {@link BlockParams#linears()} order: q, k, v, o, g1, g2, f1, f2. */
-    final LinearWeights[][] linears;
+    /** {@code [block][layer]}, layers indexed by {@link BlockLayer#ordinal()}. */
+    private final LinearWeights[][] linears;
 
     public PreparedModel(ModelParams params, Binarizer binarizer) {
         this.params = params;
         this.binarizer = binarizer;
         this.linears = new LinearWeights[params.blocks.length][];
         for (int b = 0; b < params.blocks.length; b++) {
-            LinearParams[] l = params.blocks[b].linears();
-            linears[b] = new LinearWeights[l.length];
-            for (int i = 0; i < l.length; i++) {
-                linears[b][i] = new LinearWeights(l[i]);
+            linears[b] = new LinearWeights[BlockLayer.COUNT];
+            for (BlockLayer layer : BlockLayer.values()) {
+                linears[b][layer.ordinal()] = new LinearWeights(params.blocks[b].linear(layer));
             }
         }
         refresh();
+    }
+
+    /** The derived weights of {@code layer} of block {@code block}. */
+    LinearWeights weights(int block, BlockLayer layer) {
+        return linears[block][layer.ordinal()];
     }
 
     public void refresh() {

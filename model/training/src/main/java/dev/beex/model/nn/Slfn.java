@@ -29,13 +29,14 @@ public final class Slfn {
     private boolean dropped;
     private int tokens;
 
-    public Slfn(LinearWeights[] weights, BlockParams params, Binarizer binarizer, int dim, int hidden, int maxTokens) {
+    public Slfn(LinearWeights gate1, LinearWeights gate2, LinearWeights filter1, LinearWeights filter2,
+                BlockParams params, Binarizer binarizer, int dim, int hidden, int maxTokens) {
         this.d = dim;
         this.h = hidden;
-        this.gate1 = Linear.create(weights[0], binarizer, maxTokens);
-        this.gate2 = Linear.create(weights[1], binarizer, maxTokens);
-        this.filter1 = Linear.create(weights[2], binarizer, maxTokens);
-        this.filter2 = Linear.create(weights[3], binarizer, maxTokens);
+        this.gate1 = Linear.create(gate1, binarizer, maxTokens);
+        this.gate2 = Linear.create(gate2, binarizer, maxTokens);
+        this.filter1 = Linear.create(filter1, binarizer, maxTokens);
+        this.filter2 = Linear.create(filter2, binarizer, maxTokens);
         this.norm2 = new LayerNorm(params.norm2, dim, maxTokens);
         this.g1 = new float[maxTokens * hidden];
         this.g = new float[maxTokens * dim];

@@ -3,6 +3,7 @@ package dev.beex.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.beex.model.BlockLayer;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
@@ -91,7 +92,7 @@ class ModelArtifactTest {
                 }
                 continue;
             }
-            int cols = i == 0 ? original.config.dim() : od.length / rowsOf(original, i);
+            int cols = i == 0 ? original.config.dim() : od.length / rowsOf(original, o.get(i));
             for (int r = 0; r < od.length / cols; r++) {
                 float alpha = 0f;
                 for (int k = 0; k < cols; k++) {
@@ -109,11 +110,15 @@ class ModelArtifactTest {
         assertThat(binary.params().positionEmbedding[0]).isEqualTo(Float16.round(original.positionEmbedding[0]));
     }
 
-    private static int rowsOf(ModelParams p, int tensorIndex) {
-        // tensors(): token, position, then per block (q,k,v,o,g1,g2,f1,f2 weight+bias, 4 LN, exit w+b)
-        int within = (tensorIndex - 2) % 22;
-        int block = (tensorIndex - 2) / 22;
-        return p.blocks[block].linears()[within / 2].out;
+    /** Output rows of a binarized block weight, named {@code block<i>.<layer>.weight}. */
+    private static int rowsOf(ModelParams p, Tensor t) {
+        String layerName = t.name().split("\\.")[1];
+        for (BlockLayer layer : BlockLayer.values()) {
+            if (layer.tensorName().equals(layerName)) {
+                return layer.out(p.config);
+            }
+        }
+        throw new AssertionError("not a block layer weight: " + t.name());
     }
 
     @Test

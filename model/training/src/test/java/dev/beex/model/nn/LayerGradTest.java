@@ -1,5 +1,6 @@
 package dev.beex.model.nn;
 
+import dev.beex.model.BlockLayer;
 import dev.beex.model.BlockParams;
 import dev.beex.model.LayerNormParams;
 import dev.beex.model.LinearParams;
@@ -118,7 +119,7 @@ class LayerGradTest {
         GradCheck.fill(rng, p.norm2.beta, 0.5f, 0f);
         float[] x1 = GradCheck.random(rng, n * d, 1.5f, 0.05f);
         float[] r = GradCheck.random(rng, n * d, 1f, 0f);
-        Slfn slfn = new Slfn(w, p, Binarizer.RELAXED, d, h, n);
+        Slfn slfn = new Slfn(w[0], w[1], w[2], w[3], p, Binarizer.RELAXED, d, h, n);
         float[] x2 = new float[n * d], dx1 = new float[n * d];
         BlockParams grad = new BlockParams(c);
         java.util.Arrays.fill(grad.norm2.gamma, 0f);
@@ -135,7 +136,8 @@ class LayerGradTest {
                 lw.refresh(Binarizer.RELAXED);
             }
         };
-        String[] names = {"g1", "g2", "f1", "f2"};
+        String[] names = {BlockLayer.G1.tensorName(), BlockLayer.G2.tensorName(), BlockLayer.F1.tensorName(),
+            BlockLayer.F2.tensorName()};
         LinearParams[] glin = {grad.gate1, grad.gate2, grad.filter1, grad.filter2};
         GradCheck.check("slfn.x1", x1, dx1, loss, refresh, x1.length);
         for (int i = 0; i < 4; i++) {
