@@ -36,7 +36,7 @@ public final class ScoreResult {
      * last exit still unsure (a hard example). Reaching the last exit confident is not hard.
      */
     public boolean hard;
-    /** Tokens the text was encoded to. */
+    /** Tokens the text was encoded to; 0 when a lexical model answered at exit 0, before tokenizing. */
     public int tokens;
 
     /** A result sized for a model of this config (its exits: {@code blocks + 1} with the lexical path). */

@@ -130,6 +130,46 @@ class LexicalEngineParityTest {
         assertThatThrownBy(() -> engine.allExits(new int[] {1, 2}, 2)).hasMessageContaining("lexical path");
     }
 
+    /**
+     * {@code score(text)} asks exit 0 before tokenizing: a record that leaves there reports 0 tokens
+     * (it was never tokenized), every other one the tokens it was encoded to, and the answer is
+     * exactly that of scoring the pre-encoded text.
+     */
+    @Test
+    void exitZeroAnswersBeforeTheTextIsTokenized() {
+        List<String> corpus = new ArrayList<>();
+        Random r = new Random(17);
+        for (int i = 0; i < 300; i++) {
+            corpus.add(randomText(r, 3 + r.nextInt(20)));
+        }
+        Tokenizer tokenizer = Tokenizer.build(corpus, new TokenizerOptions(20, 200, 1));
+        ModelConfig c = BINARY.withVocabSize(tokenizer.vocabSize());
+        EngineModel model = EngineModel.compile(PackedParams.pack(RandomParams.of(c, 17)));
+        ScoreResult lazy = ScoreResult.forModel(c), encoded = ScoreResult.forModel(c);
+        int[] ids = new int[tokenizer.maxTokens()];
+        int atExitZero = 0, later = 0;
+        for (ExitRule rule : List.of(ExitRule.absoluteEntropy(0.999f), ExitRule.absoluteEntropy(0.99f), ExitRule.patience(1))) {
+            InferenceEngine engine = new InferenceEngine(model, tokenizer, EngineReferenceParityTest.labels(c), rule);
+            for (String text : corpus) {
+                engine.score(text, lazy);
+                int n = tokenizer.encode(text, ids);
+                engine.scoreEncoded(text, ids, n, encoded);
+                assertThat(lazy.exit).isEqualTo(encoded.exit);
+                assertThat(lazy.labelIndex).isEqualTo(encoded.labelIndex);
+                assertThat(lazy.hard()).isEqualTo(encoded.hard());
+                assertThat(lazy.probabilities).containsExactly(encoded.probabilities);
+                assertThat(lazy.tokens).as("tokens of a record leaving at exit %d", lazy.exit).isEqualTo(lazy.exit == 0 ? 0 : n);
+                if (lazy.exit == 0) {
+                    atExitZero++;
+                } else {
+                    later++;
+                }
+            }
+        }
+        assertThat(atExitZero).isPositive();
+        assertThat(later).isPositive();
+    }
+
     @Test
     void scoringATextAllocatesNothing() {
         List<String> corpus = new ArrayList<>();
