@@ -49,6 +49,37 @@ public final class BitPacking {
         return ((bits[offset + (k >>> 6)] >>> (k & 63)) & 1L) != 0 ? -scale : scale;
     }
 
+    /** {@code SIGNS_OF_BYTE[8b + i]} = the sign (±1) that bit i of byte value b stands for: −1 for bit 1. */
+    private static final float[] SIGNS_OF_BYTE = new float[256 * 8];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            for (int i = 0; i < 8; i++) {
+                SIGNS_OF_BYTE[8 * b + i] = ((b >>> i) & 1) != 0 ? -1f : 1f;
+            }
+        }
+    }
+
+    /**
+     * {@code acc[accOffset + k] += scaledSign(bits, offset, k, scale)} for k in [0, n), in k order per
+     * element (each element gets exactly one addition of ±scale, so the result is bit-identical to the
+     * element-by-element loop). Decodes a byte of signs at a time through an L1-resident table so the
+     * 8 additions are independent and vectorize: the lexical path adds one such row per n-gram.
+     */
+    public static void addScaledSigns(long[] bits, int offset, int n, float scale, float[] acc, int accOffset) {
+        int k = 0;
+        for (; k + 8 <= n; k += 8) {
+            int b = (int) (bits[offset + (k >>> 6)] >>> (k & 63)) & 0xFF;
+            int t = 8 * b, o = accOffset + k;
+            for (int i = 0; i < 8; i++) {
+                acc[o + i] += scale * SIGNS_OF_BYTE[t + i];
+            }
+        }
+        for (; k < n; k++) {
+            acc[accOffset + k] += scaledSign(bits, offset, k, scale);
+        }
+    }
+
     /**
      * Elements {@code 32q .. 32q+31} of the row starting at word {@code offset} as one int
      * (element {@code 32q} in the least significant bit): the half-words the column kernel uses.

@@ -62,10 +62,7 @@ final class LexicalExit {
             int words = w.bits.words;
             for (int f = 0; f < m; f++) {
                 int r = rows[f], wo = r * words;
-                float a = w.alpha[r];
-                for (int k = 0; k < d; k++) {
-                    lex[k] += BitPacking.scaledSign(bits, wo, k, a);
-                }
+                BitPacking.addScaledSigns(bits, wo, d, w.alpha[r], lex, 0);
             }
         } else {
             float[] t = w.table;

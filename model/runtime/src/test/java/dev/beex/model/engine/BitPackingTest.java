@@ -184,6 +184,28 @@ class BitPackingTest {
         }
     }
 
+    /** The byte-table row decoder adds exactly what the element-by-element decoder adds, tails included. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 63, 64, 65, 130})
+    void addScaledSignsEqualsElementByElementDecoding(int length) {
+        Random rnd = new Random(length);
+        float[] v = new float[length];
+        long[] bits = new long[2 + BitPacking.words(length)];
+        float[] acc = new float[length + 3], expected = new float[length + 3];
+        for (int row = 0; row < 20; row++) {
+            for (int k = 0; k < length; k++) {
+                v[k] = (float) rnd.nextGaussian();
+            }
+            BitPacking.pack(v, 0, length, 0f, bits, 2);
+            float scale = (float) rnd.nextDouble();
+            BitPacking.addScaledSigns(bits, 2, length, scale, acc, 3);
+            for (int k = 0; k < length; k++) {
+                expected[3 + k] += BitPacking.scaledSign(bits, 2, k, scale);
+            }
+        }
+        assertThat(acc).containsExactly(expected);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 63, 64, 65, 130})
     void signSumAndPaddingFollowTheConventions(int length) {
