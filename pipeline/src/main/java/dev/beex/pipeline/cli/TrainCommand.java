@@ -10,6 +10,7 @@ import dev.beex.model.train.TrainOptions;
 import dev.beex.model.train.TrainedModel;
 import dev.beex.model.train.Trainer;
 import dev.beex.model.train.TrainingProgress;
+import dev.beex.model.train.WarmStart;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code beex train}: binarization-aware training, exit-rule calibration on dev, then the model artifact. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -40,6 +43,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "Model artifact to write (e.g. model.beex).")
     Path out;
+
+    @Option(names = "--init", paramLabel = "MODEL", description = "Warm start: continue training from this model artifact"
+            + " (e.g. on its training data plus reviewed hard examples). Its tokenizer, labels and shape are kept and every"
+            + " parameter is trained; the model as it came in competes with every epoch on dev, so the result is never less"
+            + " accurate on dev. Shape, tokenizer, --arch, --precision, --lex-pretrain and teacher options cannot be combined with it.")
+    Path init;
+
+    /** Options a warm start cannot take: the model fixes its shape and tokenizer, and a teacher would overwrite its embeddings. */
+    private static final List<String> NOT_WITH_INIT = List.of("--precision", "--arch", "--lex-buckets", "--lex-dim",
+            "--lex-pretrain", "--dim", "--heads", "--blocks", "--hidden", "--max-tokens", "--vocab", "--min-count",
+            "--teacher-cache", "--teacher-use", "--distill-weight", "--distill-temperature");
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--precision", description = "binary (BEExformer) or float (baseline). Default: binary.")
     String precision = "binary";
@@ -163,10 +180,21 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
+        WarmStart warmStart = init == null ? null : loadWarmStart();
+        if (warmStart != null) {
+            try {
+                options = options.withShapeOf(warmStart.config());
+            } catch (IllegalArgumentException e) {
+                throw new UserException("train: " + e.getMessage());
+            }
+        }
         List<LabeledText> trainData = CliFiles.readData(train, "--train");
         List<LabeledText> devData = CliFiles.readData(dev, "--dev");
         PrintStream err = System.err;
         Trainer trainer = new Trainer().withLog(System.out::println);
+        if (warmStart != null) {
+            trainer = trainer.withWarmStart(warmStart);
+        }
         Teacher teacher = teacherCache == null ? null : loadTeacher();
         if (teacher != null) {
             trainer = trainer.withTeacher(teacher, line -> System.out.println(line));
@@ -189,6 +217,9 @@ public final class TrainCommand implements Callable<Integer> {
             metadata.put("train.teacher", teacher.outputs().teacherId() + " use=" + teacherUse.trim().toLowerCase(Locale.ROOT)
                     + (teacher.distill() ? " lambda=" + distillWeight + " T=" + distillTemperature : ""));
         }
+        if (warmStart != null) {
+            metadata.put("train.init", warmStart.source());
+        }
         metadata.put("train.bestEpoch", Integer.toString(model.bestEpoch()));
         metadata.put("dev.accuracy", String.format(Locale.ROOT, "%.4f", model.devAccuracy()));
         metadata.put("dev.meanBlocks", String.format(Locale.ROOT, "%.3f", model.devMeanBlocks()));
@@ -210,15 +241,36 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "trained %s model: %d train / %d dev records, labels %s, vocabulary %d%n",
                 p.name().toLowerCase(Locale.ROOT), trainData.size(), devData.size(), model.labels(),
                 model.tokenizer().vocabSize());
+        if (warmStart != null && model.bestEpoch() == 0) {
+            o.printf(Locale.ROOT, "no epoch beat %s on dev (last exit): its parameters are written unchanged, exit rule recalibrated%n",
+                    warmStart.source());
+        }
         o.printf(Locale.ROOT, "best epoch %d of %d: dev accuracy %.4f (last exit %.4f), exit rule %s, mean blocks %.2f of %d%n",
                 model.bestEpoch(), options.epochsFor(trainData.size()), model.devAccuracy(), model.devLastExitAccuracy(), model.exitRule(),
-                model.devMeanBlocks(), blocks);
+                model.devMeanBlocks(), options.blocks());
         o.printf(Locale.ROOT, "dev with the rule (model as stored): hard examples %.4f (budget %.4f), FLOPs saved %.4f%n",
                 model.devHardFraction(), options.hardBudget(), model.devFlopsSaved());
         o.printf(Locale.ROOT, "wall time %.1f s; wrote %s: %,d bytes (float32 export would be %,d bytes, %.1fx)%n",
                 seconds, out, artifact.artifactBytes(), artifact.float32Bytes(),
                 (double) artifact.float32Bytes() / artifact.artifactBytes());
         return 0;
+    }
+
+    /** {@code --init}: the model to continue from, refused with the options that would change its shape or tokenizer. */
+    private WarmStart loadWarmStart() {
+        for (String option : NOT_WITH_INIT) {
+            if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new UserException("--init: " + option + " cannot be combined with a warm start (the model keeps its"
+                        + " shape, tokenizer and embeddings)");
+            }
+        }
+        ModelArtifact from;
+        try {
+            from = ModelArtifact.read(init);
+        } catch (IOException e) {
+            throw new UserException("--init: cannot read " + init + ": " + e.getMessage(), e);
+        }
+        return WarmStart.of(from, init.getFileName() + " (sha256 " + from.sha256().substring(0, 12) + ")");
     }
 
     /**

@@ -82,6 +82,37 @@ class TrainCommandTest {
         assertThat(p.config().exits()).isEqualTo(2);
     }
 
+    /** {@code --init}: the next version keeps the model's shape, labels and tokenizer and records where it came from. */
+    @Test
+    void initWarmStartsFromAModelAndRefusesShapeOptions(@TempDir Path dir) throws Exception {
+        Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 300));
+        Path reviewed = jsonl(dir, "reviewed.jsonl", TestDatasets.sentences("train").subList(300, 500));
+        Path dev = jsonl(dir, "dev.jsonl", TestDatasets.sentences("dev").subList(0, 80));
+        Path v1 = dir.resolve("v1.beex"), v2 = dir.resolve("v2.beex");
+        CliRun.Result r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", v1.toString(),
+                "--dim", "16", "--heads", "2", "--blocks", "3", "--hidden", "16", "--max-tokens", "16",
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--lex-pretrain", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        r = CliRun.run("train", "--init", v1.toString(), "--train", reviewed.toString(), "--dev", dev.toString(),
+                "--out", v2.toString(), "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warm start from v1.beex").contains("mean blocks").contains("of 3");
+        ModelArtifact before = ModelArtifact.read(v1), after = ModelArtifact.read(v2);
+        assertThat(after.config()).isEqualTo(before.config());
+        assertThat(after.labels()).isEqualTo(before.labels());
+        assertThat(after.metadata().get("train.init")).startsWith("v1.beex (sha256 " + before.sha256().substring(0, 12));
+
+        r = CliRun.run("train", "--init", v1.toString(), "--train", reviewed.toString(), "--dev", dev.toString(),
+                "--out", v2.toString(), "--dim", "32");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --init: --dim cannot be combined with a warm start (the model keeps"
+                + " its shape, tokenizer and embeddings)");
+        r = CliRun.run("train", "--init", dev.toString(), "--train", reviewed.toString(), "--dev", dev.toString(),
+                "--out", v2.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("beex: --init: cannot read " + dev).doesNotContain("\n");
+    }
+
     @Test
     void badFlagsAreOneLine(@TempDir Path dir) throws Exception {
         Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 10));

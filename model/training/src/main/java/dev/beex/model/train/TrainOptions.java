@@ -163,6 +163,18 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
                 batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
     }
 
+    /**
+     * These options with the shape of {@code model} (width, heads, blocks, SLFN, tokens, precision,
+     * lexical table) and no lexical pre-training: what a warm start from that model trains with.
+     * The tokenizer settings are unused then (the model's tokenizer is kept).
+     */
+    public TrainOptions withShapeOf(ModelConfig model) {
+        LexicalOptions lex = !model.lexical() ? LexicalOptions.NONE : new LexicalOptions(model.lexBuckets(), model.lexDim(),
+                lexical.enabled() ? lexical.lrScale() : LexicalOptions.DEFAULT_LR_SCALE, 0);
+        return withLexical(lex).withShape(model.dim(), model.heads(), model.blocks(), model.slfnHidden(), model.maxTokens())
+                .withPrecision(model.precision());
+    }
+
     public TrainOptions withPrecision(Precision p) {
         return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
                 batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);

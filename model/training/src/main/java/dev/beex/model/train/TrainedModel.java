@@ -17,7 +17,7 @@ import java.util.List;
  * @param devMeanBlocks        mean blocks run per dev record with {@code exitRule}
  * @param devHardFraction      dev records {@code exitRule} fired for at no exit (hard examples)
  * @param devFlopsSaved        FLOPs saved on dev against full depth
- * @param bestEpoch            1-based epoch whose parameters were kept
+ * @param bestEpoch            1-based epoch whose parameters were kept; 0 = none beat the warm-start model on dev
  * @param sweep                every rule calibration chose {@code exitRule} from, scored on dev
  * @param trainMillis          wall time of the whole run
  */

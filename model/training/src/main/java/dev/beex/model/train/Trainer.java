@@ -53,14 +53,16 @@ import java.util.function.Consumer;
 public final class Trainer {
     private final Teacher teacher;
     private final Consumer<String> log;
+    private final WarmStart warmStart;
 
     public Trainer() {
-        this(null, m -> { });
+        this(null, m -> { }, null);
     }
 
-    private Trainer(Teacher teacher, Consumer<String> log) {
+    private Trainer(Teacher teacher, Consumer<String> log, WarmStart warmStart) {
         this.teacher = teacher;
         this.log = log;
+        this.warmStart = warmStart;
     }
 
     /**
@@ -68,12 +70,23 @@ public final class Trainer {
      * and/or distillation, see {@link Teacher}); {@code log} receives one line per thing done.
      */
     public Trainer withTeacher(Teacher teacher, Consumer<String> log) {
-        return new Trainer(teacher, log);
+        return new Trainer(teacher, log, warmStart);
     }
 
     /** A trainer that reports what it does beyond the progress bar (one line per thing done) to {@code log}. */
     public Trainer withLog(Consumer<String> log) {
-        return new Trainer(teacher, log);
+        return new Trainer(teacher, log, warmStart);
+    }
+
+    /**
+     * A trainer that continues from {@code from} instead of a fresh initialization: its tokenizer,
+     * labels and shape are kept (the options must describe the same shape, see
+     * {@link TrainOptions#withShapeOf}), every parameter is trained (no lexical pre-training), and
+     * the model as it came in competes with every epoch on dev, so a round never returns a model
+     * less accurate on dev than the one it started from.
+     */
+    public Trainer withWarmStart(WarmStart from) {
+        return new Trainer(teacher, log, from);
     }
 
     /** Token ids, lexical feature rows (null for the paper network) and gold label indices of a split. */
@@ -123,27 +136,42 @@ public final class Trainer {
         if (dev.isEmpty()) {
             throw new IllegalArgumentException("the dev split is empty (needed to select the epoch and calibrate δ)");
         }
-        List<String> labels = List.copyOf(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
-        if (labels.size() < 2) {
-            throw new IllegalArgumentException("the training split has " + labels.size() + " distinct label(s); need >= 2");
+        List<String> labels;
+        Tokenizer tokenizer;
+        String unknownLabel;
+        if (warmStart == null) {
+            labels = List.copyOf(new TreeSet<>(train.stream().map(LabeledText::label).toList()));
+            if (labels.size() < 2) {
+                throw new IllegalArgumentException("the training split has " + labels.size() + " distinct label(s); need >= 2");
+            }
+            List<String> texts = new ArrayList<>(train.size());
+            for (LabeledText t : train) {
+                texts.add(t.text());
+            }
+            tokenizer = Tokenizer.build(texts, o.tokenizerOptions());
+            unknownLabel = "does not occur in the training split";
+        } else {
+            labels = warmStart.labels();
+            tokenizer = warmStart.tokenizer();   // same token ids: the embeddings stay meaningful
+            unknownLabel = "is not one of the labels of " + warmStart.source() + " (a warm start keeps them)";
         }
-        List<String> texts = new ArrayList<>(train.size());
-        for (LabeledText t : train) {
-            texts.add(t.text());
-        }
-        Tokenizer tokenizer = Tokenizer.build(texts, o.tokenizerOptions());
         Map<String, Integer> labelIndex = new HashMap<>();
         for (int i = 0; i < labels.size(); i++) {
             labelIndex.put(labels.get(i), i);
         }
         LexicalOptions lexOptions = o.lexical();
-        Encoded trainSet = encode(train, tokenizer, lexOptions, labelIndex, "train");
-        Encoded devSet = encode(dev, tokenizer, lexOptions, labelIndex, "dev");
+        Encoded trainSet = encode(train, tokenizer, lexOptions, labelIndex, "train", unknownLabel);
+        Encoded devSet = encode(dev, tokenizer, lexOptions, labelIndex, "dev", unknownLabel);
 
         ModelConfig config = new ModelConfig(o.dim(), o.heads(), o.blocks(), o.slfnHidden(), o.maxTokens(),
                 tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim());
         ModelParams params = new ModelParams(config);
-        Initializer.init(params, o.seed());
+        if (warmStart == null) {
+            Initializer.init(params, o.seed());
+        } else {
+            requireWarmStartable(config, o);
+            params.copyFrom(warmStart.params());
+        }
         float[][] soft = null;
         if (teacher != null) {
             soft = applyTeacher(params, tokenizer, trainSet, devSet, labels.size());
@@ -178,6 +206,11 @@ public final class Trainer {
             return th;
         });
         try {
+            if (warmStart != null) {
+                bestAccuracy = evaluate(pool, workers, devSet, config).lastExitAccuracy();   // epoch 0: the model as it came in
+                log.accept(String.format(java.util.Locale.ROOT, "warm start from %s: dev accuracy (last exit) %.4f before training",
+                        warmStart.source(), bestAccuracy));
+            }
             boolean freezeLex = config.lexical() && lexOptions.pretrained();
             if (freezeLex) {
                 pretrainLexical(pool, lexOptions.pretrainEpochs(), params, model, workers, lexRows, trainSet, devSet, o,
@@ -592,8 +625,24 @@ public final class Trainer {
         return new FullDepth(entropies, labels, set.gold);
     }
 
+    /** A warm start keeps the model's shape and what it learned: options that would change or overwrite either are refused. */
+    private void requireWarmStartable(ModelConfig config, TrainOptions o) {
+        if (!config.equals(warmStart.config())) {
+            throw new IllegalArgumentException("the options describe a " + config + " but " + warmStart.source()
+                    + " is a " + warmStart.config() + " (a warm start keeps the model's shape)");
+        }
+        if (o.lexical().pretrained()) {
+            throw new IllegalArgumentException("lexical pre-training with a warm start would restart the block exits"
+                    + " from exit 0; the lexical path of " + warmStart.source() + " is already trained");
+        }
+        if (teacher != null) {
+            throw new IllegalArgumentException("a teacher with a warm start is not supported (its initialization would"
+                    + " overwrite the trained embeddings)");
+        }
+    }
+
     private static Encoded encode(List<LabeledText> data, Tokenizer tokenizer, LexicalOptions lexical,
-                                  Map<String, Integer> labelIndex, String split) {
+                                  Map<String, Integer> labelIndex, String split, String unknownLabel) {
         int[][] ids = new int[data.size()][];
         LexicalFeatures features = lexical.enabled() ? new LexicalFeatures(lexical.buckets()) : null;
         int[][] lex = features == null ? null : new int[data.size()][];
@@ -604,7 +653,7 @@ public final class Trainer {
             Integer label = labelIndex.get(t.label());
             if (label == null) {
                 throw new IllegalArgumentException(split + " record " + (t.id() == null ? "#" + (i + 1) : "'" + t.id() + "'")
-                        + ": label '" + t.label() + "' does not occur in the training split " + labelIndex.keySet());
+                        + ": label '" + t.label() + "' " + unknownLabel + " " + labelIndex.keySet());
             }
             int len = tokenizer.encode(t.text(), buf);
             ids[i] = Arrays.copyOf(buf, len);

@@ -144,6 +144,76 @@ class TrainerTest {
         }
     }
 
+    /** A stored model (artifact form) trained for one epoch on part of the sentences split, for the warm-start tests. */
+    private static ModelArtifact storedSmallModel(List<LabeledText> train, List<LabeledText> dev) {
+        TrainOptions o = tiny().withShape(16, 2, 2, 16, 16).withSchedule(1, 16, 3e-3f);
+        TrainedModel m = new Trainer().train(train, dev, o.withLexical(o.lexical().withPretrainEpochs(1)), TrainingListener.NONE);
+        return ModelArtifact.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
+    }
+
+    /**
+     * The warm-start model competes on dev with every epoch: trained on flipped labels, no epoch
+     * can beat it, and the parameters that come out are exactly the stored ones it started from
+     * (which also shows training starts from them, not from a fresh initialization).
+     */
+    @Test
+    void warmStartNeverReturnsAModelWorseOnDevThanTheOneItStartedFrom() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 400);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 80);
+        ModelArtifact v1 = storedSmallModel(train, dev);
+        List<LabeledText> flipped = new ArrayList<>();
+        for (LabeledText t : train) {
+            flipped.add(new LabeledText(t.id(), t.text(), t.label().equals("positive") ? "negative" : "positive"));
+        }
+        TrainOptions o = tiny().withShapeOf(v1.config()).withSchedule(2, 16, 3e-3f);
+        List<String> log = new ArrayList<>();
+        TrainedModel v2 = new Trainer().withLog(log::add).withWarmStart(WarmStart.of(v1, "v1"))
+                .train(flipped, dev, o, TrainingListener.NONE);
+        assertThat(v2.bestEpoch()).isZero();
+        assertThat(log).anyMatch(l -> l.startsWith("warm start from v1: dev accuracy (last exit)"));
+        List<Tensor> before = v1.params().tensors(), after = v2.params().tensors();
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(java.util.Arrays.equals(before.get(i).data(), after.get(i).data())).as(before.get(i).name()).isTrue();
+        }
+        assertThat(v2.tokenizer()).isSameAs(v1.tokenizer());
+    }
+
+    /**
+     * A warm start keeps the model's tokenizer and labels: a reviewed file that holds one label
+     * only trains (a fresh run refuses it), and the model's label order is kept.
+     */
+    @Test
+    void warmStartKeepsTheLabelsAndTokenizerAndTrainsOnAOneLabelReviewFile() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 400);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 80);
+        ModelArtifact v1 = storedSmallModel(train, dev);
+        List<LabeledText> reviewed = TestDatasets.sentences("train").subList(400, 600).stream()
+                .filter(t -> t.label().equals("positive")).toList();
+        TrainOptions o = tiny().withShapeOf(v1.config()).withSchedule(1, 16, 1e-3f);
+        TrainedModel v2 = new Trainer().withWarmStart(WarmStart.of(v1, "v1")).train(reviewed, dev, o, TrainingListener.NONE);
+        assertThat(v2.labels()).isEqualTo(v1.labels());
+        assertThat(v2.params().config).isEqualTo(v1.config());
+        ModelArtifact stored = ModelArtifact.create(v2.params(), v2.tokenizer(), v2.labels(), v2.exitRule(), Map.of());
+        assertThat(stored.tokenizer().vocabSize()).isEqualTo(v1.tokenizer().vocabSize());
+    }
+
+    @Test
+    void warmStartRefusesAnotherShapeUnknownLabelsAndLexicalPreTraining() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 200);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 40);
+        ModelArtifact v1 = storedSmallModel(train, dev);
+        Trainer warm = new Trainer().withWarmStart(WarmStart.of(v1, "v1.beex"));
+        TrainOptions same = tiny().withShapeOf(v1.config()).withSchedule(1, 16, 3e-3f);
+        assertThatThrownBy(() -> warm.train(train, dev, same.withShape(32, 2, 2, 16, 16), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keeps the model's shape");
+        assertThatThrownBy(() -> warm.train(train, dev, same.withLexical(same.lexical().withPretrainEpochs(2)),
+                TrainingListener.NONE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already trained");
+        List<LabeledText> neutral = List.of(new LabeledText("n1", "it is a phone", "neutral"));
+        assertThatThrownBy(() -> warm.train(neutral, dev, same, TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label 'neutral' is not one of the labels of v1.beex");
+    }
+
     @Test
     void floatPrecisionTrainsToo() {
         List<LabeledText> train = TestDatasets.sentences("train").subList(0, 200);
