@@ -7,10 +7,17 @@ import dev.beex.model.data.LabeledText;
 import dev.beex.model.eval.EvalPlot;
 import dev.beex.model.eval.EvalReport;
 import dev.beex.model.eval.Evaluator;
+import dev.beex.model.eval.FlopCounter;
+import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +52,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Scoring threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--hard-out", paramLabel = "FILE", description = "Also write the records that reach the last exit still"
+            + " unsure under the rule (those the job sends to the hard-example topic) as JSON lines: id, text, label (the"
+            + " data file's), predicted and confidence. It is a data file: reviewed, it trains the next version with"
+            + " 'beex train --init'.")
+    Path hardOut;
+
     @Override
     public Integer call() throws IOException {
         ModelArtifact artifact = CliFiles.readModel(model);
@@ -55,7 +68,12 @@ public final class EvalCommand implements Callable<Integer> {
         }
         List<LabeledText> records = CliFiles.readData(data, "--data");
         Evaluator evaluator = threads == null ? new Evaluator() : new Evaluator(threads);
-        EvalReport report = evaluator.evaluate(artifact, records, rule, budget);
+        ExitOutputs outputs = evaluator.collect(artifact, records);
+        EvalReport report = Evaluator.report(outputs, rule, new FlopCounter(artifact.config()), artifact.labels(),
+                artifact.artifactBytes(), artifact.float32Bytes(), budget);
+        if (hardOut != null) {
+            writeHardExamples(outputs, rule, artifact.labels(), records);
+        }
         if (plot != null) {
             EvalPlot.write(report, model.getFileName() + " on " + data.getFileName(), plot);
         }
@@ -70,6 +88,30 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code --hard-out}: one JSON line per record the rule fired for at no exit. */
+    private void writeHardExamples(ExitOutputs outputs, ExitRule rule, List<String> labels, List<LabeledText> records) {
+        ObjectMapper mapper = new ObjectMapper();
+        int last = outputs.exits() - 1;
+        try (BufferedWriter w = Files.newBufferedWriter(hardOut, StandardCharsets.UTF_8)) {
+            for (int r = 0; r < outputs.records(); r++) {
+                if (outputs.firstFiring(rule, r) < outputs.exits()) {
+                    continue;   // answered at some exit: not a hard example
+                }
+                LabeledText t = records.get(r);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("id", t.id() == null ? Integer.toString(r + 1) : t.id());
+                line.put("text", t.text());
+                line.put("label", t.label());
+                line.put("predicted", labels.get(outputs.answer(rule, r)));
+                line.put("confidence", outputs.confidences()[r][last]);
+                w.write(mapper.writeValueAsString(line));
+                w.newLine();
+            }
+        } catch (IOException e) {
+            throw new UserException("--hard-out: cannot write " + hardOut + ": " + e.getMessage(), e);
+        }
     }
 
     /** The review budget stored by {@code beex train}, or the default for older models. */

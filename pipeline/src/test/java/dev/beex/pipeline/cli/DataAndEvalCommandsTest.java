@@ -113,6 +113,33 @@ class DataAndEvalCommandsTest {
                 .contains("exit histogram").contains("fixed depth").contains("hard examples").contains("calibration on this data");
     }
 
+    /** {@code --hard-out} writes exactly the records the rule leaves unsure, as a data file training can read back. */
+    @Test
+    void evalWritesTheHardExamplesAsADataFile() throws Exception {
+        ModelArtifact model = TestModels.artifact(3);
+        Path modelFile = dir.resolve("m.beex");
+        model.write(modelFile);
+        Path data = dir.resolve("test.jsonl");
+        JsonLines.write(TestModels.sentences(120), data);
+        Path hard = dir.resolve("hard.jsonl");
+        CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
+                "--exit-rule", "entropy:0.3", "--hard-out", hard.toString(), "--threads", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        List<dev.beex.model.data.LabeledText> back = dev.beex.model.data.DatasetReader.read(hard);
+        assertThat(back).hasSize((int) Math.round(json.get("hardFraction").asDouble() * 120)).isNotEmpty();
+        java.util.Map<String, String> labelOf = new java.util.HashMap<>();
+        for (dev.beex.model.data.LabeledText t : TestModels.sentences(120)) {
+            labelOf.put(t.text(), t.label());
+        }
+        for (dev.beex.model.data.LabeledText t : back) {
+            assertThat(t.label()).isEqualTo(labelOf.get(t.text()));
+        }
+        JsonNode first = new ObjectMapper().readTree(Files.readAllLines(hard).get(0));
+        assertThat(model.labels()).contains(first.get("predicted").asText());
+        assertThat(first.get("confidence").asDouble()).isBetween(0.0, 1.0);
+    }
+
     @Test
     void evalMistakesAreOneLine() throws Exception {
         CliRun.Result missing = CliRun.run("eval", "--model", dir.resolve("none.beex").toString(), "--data", "x.jsonl");
