@@ -54,13 +54,23 @@ class DataAndEvalCommandsTest {
         assertThat(unknown.err().strip()).isEqualTo("beex: unknown data set 'mnist' (sentences, spam, imdb, all)");
     }
 
+    private Path writeModel(ModelArtifact model) throws Exception {
+        Path file = dir.resolve("m.beex");
+        model.write(file);
+        return file;
+    }
+
+    /** 120 labeled sentences as a JSON-lines data file. */
+    private Path writeSentences() throws Exception {
+        Path data = dir.resolve("test.jsonl");
+        JsonLines.write(TestModels.sentences(120), data);
+        return data;
+    }
+
     @Test
     void evalPrintsOneJsonObjectAndDrawsThePlot() throws Exception {
         ModelArtifact model = TestModels.artifact(3);
-        Path modelFile = dir.resolve("m.beex");
-        model.write(modelFile);
-        Path data = dir.resolve("test.jsonl");
-        JsonLines.write(TestModels.sentences(120), data);
+        Path modelFile = writeModel(model), data = writeSentences();
         Path png = dir.resolve("plot.png");
         CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
                 "--plot", png.toString(), "--threads", "2");
@@ -117,10 +127,7 @@ class DataAndEvalCommandsTest {
     @Test
     void evalWritesTheHardExamplesAsADataFile() throws Exception {
         ModelArtifact model = TestModels.artifact(3);
-        Path modelFile = dir.resolve("m.beex");
-        model.write(modelFile);
-        Path data = dir.resolve("test.jsonl");
-        JsonLines.write(TestModels.sentences(120), data);
+        Path modelFile = writeModel(model), data = writeSentences();
         Path hard = dir.resolve("hard.jsonl");
         CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
                 "--exit-rule", "entropy:0.3", "--hard-out", hard.toString(), "--threads", "2");
