@@ -3,8 +3,8 @@ package dev.beex.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ArtifactSignature;
-import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.Prediction;
 import dev.beex.model.exit.ExitRule;
@@ -230,7 +230,7 @@ class ClassifyFunctionTest {
         }
         List<PredictionRecord> out = job.predictions();
         assertThat(out).hasSize(40);
-        InferenceEngine reference = ModelArtifact.fromBytes(TestModels.artifact(11)).newEngine();
+        InferenceEngine reference = ArtifactReader.fromBytes(TestModels.artifact(11)).newEngine();
         for (int i = 0; i < out.size(); i++) {
             PredictionRecord p = out.get(i);
             Prediction expected = reference.score(in.get(i).getText());
@@ -274,7 +274,7 @@ class ClassifyFunctionTest {
         }
         List<PredictionRecord> out = job.predictions();
         assertThat(out).hasSize(test.size());
-        InferenceEngine reference = ModelArtifact.fromBytes(artifact).newEngine();
+        InferenceEngine reference = ArtifactReader.fromBytes(artifact).newEngine();
         int correct = 0;
         for (int i = 0; i < out.size(); i++) {
             assertThat(out.get(i).getLabel()).isEqualTo(reference.score(test.get(i).text()).label());
@@ -337,7 +337,7 @@ class ClassifyFunctionTest {
         for (TextRecord r : in) {
             job.send(r);
         }
-        InferenceEngine full = ModelArtifact.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
+        InferenceEngine full = ArtifactReader.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
         assertThat(job.predictions()).hasSize(12);
         for (int i = 0; i < 12; i++) {
             PredictionRecord p = job.predictions().get(i);
@@ -641,7 +641,7 @@ class ClassifyFunctionTest {
         for (TextRecord r : in) {
             job.send(r);
         }
-        InferenceEngine withRule = ModelArtifact.fromBytes(TestModels.artifact(11)).newEngine(ExitRule.entropyReduction(0.05f));
+        InferenceEngine withRule = ArtifactReader.fromBytes(TestModels.artifact(11)).newEngine(ExitRule.entropyReduction(0.05f));
         for (int i = 0; i < in.size(); i++) {
             assertThat(job.predictions().get(i).getExitBlock()).isEqualTo(withRule.score(in.get(i).getText()).exitBlock());
         }

@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 
 /**
  * Makes an artifact whose structure and internal SHA-256 are valid but whose stored self-test
- * outputs are wrong, following the layout documented in {@code ModelArtifact}: sections from
+ * outputs are wrong, following the layout documented in {@code ArtifactFormat}: sections from
  * offset 16 (tag u8, codec u8, stored length u32, [raw length u32 when deflated], bytes), the
  * self-tests section (tag 8, raw) starting with u32 count, then per vector UTF text, u32 exit
  * block, u32 label, f32 probabilities[C], f32 allExits[blocks][C]; the file ends with the SHA-256 of everything before it.

@@ -3,6 +3,7 @@ package dev.beex.operators;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Real, small model artifacts for the operator tests: the tokenizer learned from the committed
- * sentences training split, a 3-block BEExformer, written by {@link ModelArtifact#create} (with its
+ * sentences training split, a 3-block BEExformer, written by {@link ArtifactWriter#create} (with its
  * self-test vectors). {@link #artifact} uses seeded initial weights (these tests are about model
  * handling, and a seed gives each version different, reproducible outputs in milliseconds);
  * {@link #trained} trains one for real with {@link Trainer} (a few seconds).
@@ -53,7 +54,7 @@ final class TestModels {
                 tok.vocabSize(), LABELS.size(), Precision.BINARY);
         ModelParams params = new ModelParams(config);
         Initializer.init(params, seed);
-        return ModelArtifact.create(params, tok, LABELS, ExitRule.entropyReduction(0.05f),
+        return ArtifactWriter.create(params, tok, LABELS, ExitRule.entropyReduction(0.05f),
                 Map.of("trainedBy", "operators-test", "seed", Long.toString(seed)));
     }
 
@@ -64,7 +65,7 @@ final class TestModels {
                 Precision.BINARY, 256, 16);
         ModelParams params = new ModelParams(config);
         Initializer.init(params, seed);
-        return ModelArtifact.create(params, tok, LABELS, ExitRule.entropyReduction(0.05f),
+        return ArtifactWriter.create(params, tok, LABELS, ExitRule.entropyReduction(0.05f),
                 Map.of("trainedBy", "operators-test", "seed", Long.toString(seed)));
     }
 
@@ -89,7 +90,7 @@ final class TestModels {
     static byte[] trainedArtifact() {
         return CACHE.computeIfAbsent(-1L, k -> {
             TrainedModel t = trained();
-            return ModelArtifact.create(t.params(), t.tokenizer(), t.labels(), t.exitRule(),
+            return ArtifactWriter.create(t.params(), t.tokenizer(), t.labels(), t.exitRule(),
                     Map.of("trainedBy", "operators-test")).toBytes();
         });
     }

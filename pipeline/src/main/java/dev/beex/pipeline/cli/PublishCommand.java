@@ -1,8 +1,9 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.model.artifact.ArtifactReader;
+import dev.beex.model.artifact.ArtifactSelfTest;
 import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.artifact.InvalidArtifactException;
-import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.ControlProducer;
@@ -139,7 +140,7 @@ public final class PublishCommand implements Callable<Integer> {
         }
         try {
             // Refuse locally what the job would reject anyway: a broken file is a user error here.
-            ModelArtifact.fromBytes(bytes).verifySelfTests();
+            ArtifactSelfTest.verify(ArtifactReader.fromBytes(bytes));
         } catch (InvalidArtifactException e) {
             throw new UserException(model + ": not a valid model artifact: " + e.getMessage());
         }

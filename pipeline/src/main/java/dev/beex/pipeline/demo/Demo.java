@@ -1,5 +1,6 @@
 package dev.beex.pipeline.demo;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.operators.InputFormat;
@@ -76,7 +77,7 @@ public final class Demo {
         }
         byte[] v1 = DemoData.modelBytes(DemoData.MODEL_V1);
         byte[] v2 = DemoData.modelBytes(DemoData.MODEL_V2);
-        ModelArtifact model = ModelArtifact.fromBytes(v1);
+        ModelArtifact model = ArtifactReader.fromBytes(v1);
 
         log.println("beex demo: starting Kafka (in process, KRaft, 127.0.0.1)...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {

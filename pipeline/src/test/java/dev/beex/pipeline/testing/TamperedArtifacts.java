@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Builds broken artifact files the job must refuse, from the documented file layout
- * (ModelArtifact's javadoc): header 16 bytes, sections {tag u8, codec u8, stored u32,
+ * (ArtifactFormat's javadoc): header 16 bytes, sections {tag u8, codec u8, stored u32,
  * [raw u32 if deflated], bytes}, then a SHA-256 of everything before it.
  */
 public final class TamperedArtifacts {

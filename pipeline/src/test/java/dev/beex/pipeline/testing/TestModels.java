@@ -3,6 +3,7 @@ package dev.beex.pipeline.testing;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
@@ -55,9 +56,9 @@ public final class TestModels {
         ModelConfig config = new ModelConfig(32, 2, 3, 64, tok.maxTokens(), tok.vocabSize(), LABELS.size(), Precision.BINARY);
         ModelParams params = new ModelParams(config);
         Initializer.init(params, seed);
-        ModelArtifact fullDepth = ModelArtifact.create(params, tok, LABELS, ExitRule.FULL_DEPTH, Map.of("seed", "" + seed));
+        ModelArtifact fullDepth = ArtifactWriter.create(params, tok, LABELS, ExitRule.FULL_DEPTH, Map.of("seed", "" + seed));
         ExitRule rule = ExitRule.absoluteEntropy(medianFinalEntropy(fullDepth));
-        return ModelArtifact.create(params, tok, LABELS, rule, Map.of("seed", "" + seed, "purpose", "pipeline tests"));
+        return ArtifactWriter.create(params, tok, LABELS, rule, Map.of("seed", "" + seed, "purpose", "pipeline tests"));
     }
 
     // Exit when entropy drops under the median of the minimum entropy over blocks: about half

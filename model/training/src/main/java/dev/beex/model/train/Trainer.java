@@ -3,6 +3,7 @@ package dev.beex.model.train;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.eval.Evaluator;
@@ -431,13 +432,13 @@ public final class Trainer {
 
     /**
      * Chooses the exit rule on dev for the model AS STORED: the parameters are packed and rounded to
-     * float16 exactly as the artifact will hold them ({@link ModelArtifact#create}) and dev is
+     * float16 exactly as the artifact will hold them ({@link ArtifactWriter#create}) and dev is
      * scored by the engine ({@link Evaluator#collect}), the very path {@code beex eval} takes, so the
      * dev figures and the rule printed here are what {@code beex eval} reports for the written file.
      */
     private static Calibrated calibrate(ModelParams params, Tokenizer tokenizer, List<String> labels,
                                         List<LabeledText> dev, TrainOptions o) {
-        ModelArtifact stored = ModelArtifact.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
+        ModelArtifact stored = ArtifactWriter.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
         ExitOutputs out = new Evaluator(o.threads()).collect(stored, dev);
         ExitSweep.ExitCost cost = Evaluator.flopCost(out, new FlopCounter(stored.config()));
         List<ExitSweep.Row> rows = ExitSweep.candidates(out, o.hardBudget(), cost);
