@@ -58,13 +58,13 @@ class CliJobTest {
             CliRun.Result accepted = CliRun.run(args("publish", "--model", v2.toString(), "--version", "2", "--wait",
                     "--timeout", "90", connection));
             assertThat(accepted.code()).as(accepted.err()).isZero();
-            assertThat(accepted.out()).contains("accepted: m v2 active");
+            assertThat(accepted.out()).contains("accepted: m version 2 active");
 
             // An older version: sent fine, but the job rejects it, and publish says so.
             CliRun.Result older = CliRun.run(args("publish", "--model", v1.toString(), "--version", "1", "--wait",
                     "--timeout", "90", connection));
             assertThat(older.code()).isEqualTo(1);
-            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m v1: version 1 is not newer")
+            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m version 1: version 1 is not newer")
                     .doesNotContain("\n");
 
             h.produceTexts(TestModels.sentences(5));
