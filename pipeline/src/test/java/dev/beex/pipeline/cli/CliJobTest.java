@@ -8,7 +8,7 @@ import dev.beex.pipeline.local.LocalFlink;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +49,8 @@ class CliJobTest {
     @Test
     void publishWaitReportsTheJobsVerdictAndConsumePrintsJsonLines(@TempDir Path dir) throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "cli", 1, Map.of());
-        Path v1 = Files.write(dir.resolve("m.beex"), TestModels.artifact(1).toBytes());
-        Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.artifact(2).toBytes());
+        Path v1 = Files.write(dir.resolve("m.beex"), TestModels.seededModelHalfHard(1).toBytes());
+        Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.seededModelHalfHard(2).toBytes());
         List<String> connection = List.of("--bootstrap-servers", KAFKA.kafka().bootstrapServers(),
                 "--topic", h.topics.control(), "--events-topic", h.topics.modelEvents(), "--name", "m");
         JobClient job = h.start();
@@ -67,7 +67,7 @@ class CliJobTest {
             assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m version 1: version 1 is not newer")
                     .doesNotContain("\n");
 
-            h.produceTexts(TestModels.sentences(5));
+            h.produceTexts(TestModels.testSentences(5));
             out.awaitUntil(o -> o.predictions.size() >= 5, Duration.ofSeconds(60));
             CliRun.Result consumed = CliRun.run("consume", "--topic", h.topics.predictions(), "--from-beginning",
                     "--max", "5", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());

@@ -7,7 +7,7 @@ import dev.beex.pipeline.kafka.TextEncoder;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class BoundedOutputsEndToEndTest {
     void aDeadLetterLargerThanItsTopicAllowsCannotStopTheJob() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bounded", 1, Map.of("input.format", "json"),
                 Map.of("max.message.bytes", "50000"));
-        List<LabeledText> good = TestModels.sentences(20);
+        List<LabeledText> good = TestModels.testSentences(20);
         TextEncoder encoder = new TextEncoder(h.format());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (LabeledText t : good.subList(0, 10)) {
@@ -53,7 +53,7 @@ class BoundedOutputsEndToEndTest {
         }
         JobClient job = h.start();
         try (Outputs out = h.outputs()) {
-            h.deploy(1, TestModels.artifact(1));
+            h.deploy(1, TestModels.seededModelHalfHard(1));
             h.produce(records);
             out.awaitUntil(o -> o.predictions.size() >= 20 && o.deadLetters.size() >= 1, WAIT)
                     .settle(Duration.ofSeconds(1));
@@ -84,7 +84,7 @@ class BoundedOutputsEndToEndTest {
         }
         JobClient job = h.start();
         try (Outputs out = h.outputs()) {
-            h.deploy(1, TestModels.artifact(1));
+            h.deploy(1, TestModels.seededModelHalfHard(1));
             h.produce(records);
             out.awaitUntil(o -> o.predictions.size() + o.deadLetters.size() >= records.size(), WAIT)
                     .settle(Duration.ofSeconds(1));

@@ -9,7 +9,7 @@ import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.PredictionRecord;
 import java.net.InetSocketAddress;
@@ -46,12 +46,12 @@ class ControlPathEndToEndTest {
     @Test
     void aFreshStartServesOnlyTheLatestDecisionAndARestartRepeatsNoModelEvent() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bootstrap", 2, Map.of());
-        List<LabeledText> data = TestModels.sentences(160);
+        List<LabeledText> data = TestModels.testSentences(160);
         // The history a fresh job finds: v1, v2, a rollback of v2 (to v1), then v3.
-        h.deploy(1, TestModels.artifact(1));
-        h.deploy(2, TestModels.artifact(2));
+        h.deploy(1, TestModels.seededModelHalfHard(1));
+        h.deploy(2, TestModels.seededModelHalfHard(2));
         h.publish(ModelUpdates.rollback("test-model", 0));
-        h.deploy(3, TestModels.artifact(3));
+        h.deploy(3, TestModels.seededModelHalfHard(3));
         h.produceTexts(data.subList(0, 100)); // waiting before the job starts
 
         JobClient first = h.start();
@@ -84,7 +84,7 @@ class ControlPathEndToEndTest {
 
     @Test
     void aUriModelIsFetchedAndValidatedOnceWhateverTheParallelism() throws Exception {
-        ModelArtifact model = TestModels.artifact(1);
+        ModelArtifact model = TestModels.seededModelHalfHard(1);
         byte[] bytes = model.toBytes();
         AtomicInteger fetches = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -96,7 +96,7 @@ class ControlPathEndToEndTest {
         });
         server.start();
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "fetch-once", 3, Map.of());
-        List<LabeledText> data = TestModels.sentences(90);
+        List<LabeledText> data = TestModels.testSentences(90);
         JobClient job = h.start();
         try (Outputs out = h.outputs()) {
             h.publish(ModelUpdates.deployUri("test-model", 1,
