@@ -8,6 +8,7 @@ import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.Prediction;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.testing.TamperedArtifacts;
 import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
@@ -402,7 +403,7 @@ class ClassifyFunctionTest {
     @Test
     void modelWhoseSelfTestsFailIsRejected() throws Exception {
         Job job = new Job(ClassifyOptions.defaults());
-        byte[] broken = SelfTestBreaker.breakSelfTests(TestModels.seededModelBytes(11), TestModels.LABELS.size());
+        byte[] broken = TamperedArtifacts.wrongSelfTestOutput(TestModels.seededModelBytes(11), TestModels.LABELS.size());
         job.control(ModelUpdates.deploy(NAME, 1, broken, null));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
         assertThat(job.lastEvent().getReason()).startsWith("self-test failed");

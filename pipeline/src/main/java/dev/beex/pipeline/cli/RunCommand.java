@@ -171,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
         short rf = -1; // the broker's default.replication.factor
         topics.add(new NewTopic(t.text(), java.util.Optional.of(partitions), java.util.Optional.of(rf)));
         topics.add(new NewTopic(t.control(), java.util.Optional.of(1), java.util.Optional.of(rf)));
-        for (String out : List.of(t.predictions(), t.hardExamples(), t.deadLetters(), t.modelEvents())) {
+        for (String out : t.outputs()) {
             topics.add(new NewTopic(out, java.util.Optional.of(partitions), java.util.Optional.of(rf)));
         }
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {

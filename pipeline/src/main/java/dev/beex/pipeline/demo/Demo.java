@@ -84,7 +84,7 @@ public final class Demo {
             Topics topics = Topics.DEFAULT;
             kafka.createTopic(topics.text(), options.parallelism());
             kafka.createTopic(topics.control(), 1);
-            for (String t : List.of(topics.predictions(), topics.hardExamples(), topics.deadLetters(), topics.modelEvents())) {
+            for (String t : topics.outputs()) {
                 kafka.createTopic(t, options.parallelism());
             }
             Properties p = new Properties();

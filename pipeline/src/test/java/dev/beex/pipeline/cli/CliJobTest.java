@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
@@ -53,8 +51,7 @@ class CliJobTest {
         Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.seededModelHalfHard(2).toBytes());
         List<String> connection = List.of("--bootstrap-servers", KAFKA.kafka().bootstrapServers(),
                 "--topic", h.topics.control(), "--events-topic", h.topics.modelEvents(), "--name", "m");
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             CliRun.Result accepted = CliRun.run(args("publish", "--model", v2.toString(), "--version", "2", "--wait",
                     "--timeout", "90", connection));
             assertThat(accepted.code()).as(accepted.err()).isZero();
@@ -97,9 +94,7 @@ class CliJobTest {
                     "--max", "3", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());
             assertThat(events.out().lines().map(l -> readType(json, l)).toList())
                     .containsExactlyInAnyOrder("ACCEPTED", "ACTIVE", "REJECTED");
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 
     private static String scrape(String url) throws Exception {

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,13 +52,10 @@ class ControlPathEndToEndTest {
         h.deploy(3, TestModels.seededModelHalfHard(3));
         h.produceTexts(data.subList(0, 100)); // waiting before the job starts
 
-        JobClient first = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             out.awaitUntil(o -> o.predictions.size() >= 100, WAIT).settle(Duration.ofSeconds(2));
             assertThat(versions(out.predictions)).as("versions that served").isEqualTo(Map.of(3L, 100L));
-        } finally {
-            first.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
         Map<String, Long> eventsAfterFirstRun;
         try (Outputs out = h.outputs()) {
             eventsAfterFirstRun = eventCounts(out.settle(Duration.ofSeconds(2)).modelEvents);
@@ -70,16 +65,13 @@ class ControlPathEndToEndTest {
                 "ACTIVE v1", 2L, "ACTIVE v2", 1L, "ACTIVE v3", 1L));
 
         // A restart without savepoint: the control topic is replayed, the text group resumes.
-        JobClient second = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             h.produceTexts(data.subList(100, 160));
             out.awaitUntil(o -> o.predictions.stream().map(PredictionRecord::getId).distinct().count() >= 160, WAIT)
                     .settle(Duration.ofSeconds(3));
             assertThat(versions(out.predictions).keySet()).containsOnly(3L);
             assertThat(eventCounts(out.modelEvents)).as("no model event is written twice").isEqualTo(eventsAfterFirstRun);
-        } finally {
-            second.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 
     @Test
@@ -97,16 +89,16 @@ class ControlPathEndToEndTest {
         server.start();
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "fetch-once", 3, Map.of());
         List<LabeledText> data = TestModels.testSentences(90);
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
-            h.publish(ModelUpdates.deployUri("test-model", 1,
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/m.beex", ModelUpdates.sha256Hex(bytes), null, null));
-            h.produceTexts(data);
-            out.awaitUntil(o -> o.predictions.size() >= data.size(), WAIT).settle(Duration.ofSeconds(1));
-            assertThat(versions(out.predictions)).isEqualTo(Map.of(1L, 90L));
-            assertThat(fetches.get()).as("HTTP fetches of the artifact by a 3-subtask job").isEqualTo(1);
+        try {
+            h.whileRunning(out -> {
+                h.publish(ModelUpdates.deployUri("test-model", 1, "http://127.0.0.1:" + server.getAddress().getPort()
+                        + "/m.beex", ModelUpdates.sha256Hex(bytes), null, null));
+                h.produceTexts(data);
+                out.awaitUntil(o -> o.predictions.size() >= data.size(), WAIT).settle(Duration.ofSeconds(1));
+                assertThat(versions(out.predictions)).isEqualTo(Map.of(1L, 90L));
+                assertThat(fetches.get()).as("HTTP fetches of the artifact by a 3-subtask job").isEqualTo(1);
+            });
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
             server.stop(0);
         }
     }

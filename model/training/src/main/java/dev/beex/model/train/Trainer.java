@@ -18,6 +18,7 @@ import dev.beex.model.nn.LexicalPath;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
+import dev.beex.model.parallel.Tasks;
 import dev.beex.model.teacher.EmbeddingInit;
 import dev.beex.model.teacher.Teacher;
 import dev.beex.model.teacher.TeacherCache;
@@ -31,10 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -201,11 +199,7 @@ public final class Trainer {
         int warmupSteps = Math.max(1, Math.round(o.warmup() * totalSteps));
         double bestAccuracy = -1;
         int bestEpoch = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, "beex-train");
-            th.setDaemon(true);
-            return th;
-        });
+        ExecutorService pool = Tasks.daemonPool(threads, "beex-train");
         try {
             if (warmStart != null) {
                 bestAccuracy = evaluate(pool, workers, devSet, config).lastExitAccuracy();   // epoch 0: the model as it came in
@@ -679,22 +673,6 @@ public final class Trainer {
     }
 
     private static void runAll(ExecutorService pool, List<Callable<Void>> tasks) {
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("training interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
+        Tasks.runAll(pool, tasks, "training");
     }
 }
