@@ -1,5 +1,6 @@
 package dev.beex.operators;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
@@ -298,7 +299,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         ModelArtifact artifact = SharedArtifacts.get(model.getSha256());
         if (artifact == null) {
             try {
-                artifact = ModelArtifact.fromBytes(ModelValidator.copy(model.getArtifact()));
+                artifact = ArtifactReader.fromBytes(ModelValidator.copy(model.getArtifact()));
             } catch (InvalidArtifactException e) {
                 // It passed validation when accepted: unreadable now means corrupted state, not user input.
                 throw new IllegalStateException("model v" + model.getVersion() + " in broadcast state no longer decodes: "

@@ -1,7 +1,5 @@
 package dev.beex.operators;
 
-import java.util.Locale;
-
 /**
  * How the bytes of an input-topic message encode a {@link dev.beex.schemas.TextRecord}.
  *
@@ -19,12 +17,6 @@ public enum InputFormat {
 
     /** Parses {@code avro}, {@code json} or {@code text} (any case). */
     public static InputFormat parse(String name) {
-        String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
-        for (InputFormat f : values()) {
-            if (f.name().equals(n)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("input format '" + name + "': expected avro, json or text");
+        return FormatNames.parse(InputFormat.class, name, "input format");
     }
 }

@@ -1,5 +1,7 @@
 package dev.beex.operators;
 
+import dev.beex.model.artifact.ArtifactReader;
+import dev.beex.model.artifact.ArtifactSelfTest;
 import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.model.artifact.ModelArtifact;
@@ -19,8 +21,8 @@ import java.util.Locale;
  *   <li>SHA-256 of the artifact file bytes equals {@code sha256};</li>
  *   <li>signature: when trusted keys are configured, an Ed25519 signature of the bytes by one of them
  *       is required (without trusted keys a signature is not checked);</li>
- *   <li>structure: {@link ModelArtifact#fromBytes} (magic, format version, internal hash, layout);</li>
- *   <li>self-tests: {@link ModelArtifact#verifySelfTests()} (this engine reproduces the stored outputs);</li>
+ *   <li>structure: {@link ArtifactReader#fromBytes} (magic, format version, internal hash, layout);</li>
+ *   <li>self-tests: {@link ArtifactSelfTest#verify} (this engine reproduces the stored outputs);</li>
  *   <li>the exit-rule override parses; the labels equal the required labels, if configured;</li>
  *   <li>an engine can be built with the rule that will serve (what every classifier subtask does next).</li>
  * </ol>
@@ -89,14 +91,14 @@ final class ModelValidator {
 
         ModelArtifact artifact;
         try {
-            artifact = ModelArtifact.fromBytes(bytes);
+            artifact = ArtifactReader.fromBytes(bytes);
         } catch (InvalidArtifactException e) {
             throw new ModelRejectedException("invalid artifact: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new ModelRejectedException("invalid artifact: " + e);
         }
         try {
-            artifact.verifySelfTests();
+            ArtifactSelfTest.verify(artifact);
         } catch (InvalidArtifactException e) {
             throw new ModelRejectedException("self-test failed: " + e.getMessage());
         } catch (RuntimeException e) {

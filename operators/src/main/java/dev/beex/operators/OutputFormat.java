@@ -1,7 +1,5 @@
 package dev.beex.operators;
 
-import java.util.Locale;
-
 /**
  * How predictions and hard examples are written: {@link #AVRO} single-object encoding (default,
  * compact, self-describing) or {@link #JSON}, one UTF-8 object per message ({@link AvroJson}:
@@ -17,12 +15,6 @@ public enum OutputFormat {
 
     /** Parses {@code avro} or {@code json} (any case). */
     public static OutputFormat parse(String name) {
-        String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
-        for (OutputFormat f : values()) {
-            if (f.name().equals(n)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("output format '" + name + "': expected avro or json");
+        return FormatNames.parse(OutputFormat.class, name, "output format");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Kafka sink schemas for every topic beex writes: Avro single-object values, and keys chosen so
@@ -26,11 +27,7 @@ public final class TopicSchemas {
     }
 
     public static KafkaRecordSerializationSchema<PredictionRecord> predictions(String topic, OutputFormat format) {
-        return KafkaRecordSerializationSchema.<PredictionRecord>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new PredictionKey())
-                .setValueSerializationSchema(value(PredictionRecord.class, format))
-                .build();
+        return schema(topic, new Utf8Key<>(PredictionRecord::getId), value(PredictionRecord.class, format));
     }
 
     public static KafkaRecordSerializationSchema<HardExample> hardExamples(String topic) {
@@ -38,10 +35,15 @@ public final class TopicSchemas {
     }
 
     public static KafkaRecordSerializationSchema<HardExample> hardExamples(String topic, OutputFormat format) {
-        return KafkaRecordSerializationSchema.<HardExample>builder()
+        return schema(topic, new Utf8Key<>((HardExample e) -> e.getPrediction().getId()), value(HardExample.class, format));
+    }
+
+    private static <T> KafkaRecordSerializationSchema<T> schema(String topic, SerializationSchema<T> key,
+                                                                SerializationSchema<T> value) {
+        return KafkaRecordSerializationSchema.<T>builder()
                 .setTopic(topic)
-                .setKeySerializationSchema(new HardExampleKey())
-                .setValueSerializationSchema(value(HardExample.class, format))
+                .setKeySerializationSchema(key)
+                .setValueSerializationSchema(value)
                 .build();
     }
 
@@ -51,28 +53,16 @@ public final class TopicSchemas {
     }
 
     public static KafkaRecordSerializationSchema<DeadLetter> deadLetters(String topic) {
-        return KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new DeadLetterKey())
-                .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<>(DeadLetter.class))
-                .build();
+        return schema(topic, new DeadLetterKey(), new AvroSingleObjectSerializationSchema<>(DeadLetter.class));
     }
 
     public static KafkaRecordSerializationSchema<ModelEvent> modelEvents(String topic) {
-        return KafkaRecordSerializationSchema.<ModelEvent>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new ModelEventKey())
-                .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<>(ModelEvent.class))
-                .build();
+        return schema(topic, new Utf8Key<>(ModelEvent::getModelName), new AvroSingleObjectSerializationSchema<>(ModelEvent.class));
     }
 
     /** For producers of the input topic in AVRO format (key = id). */
     public static KafkaRecordSerializationSchema<TextRecord> textRecords(String topic) {
-        return KafkaRecordSerializationSchema.<TextRecord>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new TextKey())
-                .setValueSerializationSchema(new AvroSingleObjectSerializationSchema<>(TextRecord.class))
-                .build();
+        return schema(topic, new Utf8Key<>(TextRecord::getId), new AvroSingleObjectSerializationSchema<>(TextRecord.class));
     }
 
     /** Key of a control message: the model name. */
@@ -89,21 +79,18 @@ public final class TopicSchemas {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final class PredictionKey implements SerializationSchema<PredictionRecord> {
+    /** Key of a record: the UTF-8 bytes of one of its fields (null stays null). */
+    private static final class Utf8Key<T> implements SerializationSchema<T> {
         private static final long serialVersionUID = 1L;
+        private final SerializableFunction<T, String> field;
 
-        @Override
-        public byte[] serialize(PredictionRecord r) {
-            return utf8(r.getId());
+        Utf8Key(SerializableFunction<T, String> field) {
+            this.field = field;
         }
-    }
-
-    private static final class HardExampleKey implements SerializationSchema<HardExample> {
-        private static final long serialVersionUID = 1L;
 
         @Override
-        public byte[] serialize(HardExample r) {
-            return utf8(r.getPrediction().getId());
+        public byte[] serialize(T record) {
+            return utf8(field.apply(record));
         }
     }
 
@@ -114,24 +101,6 @@ public final class TopicSchemas {
         public byte[] serialize(DeadLetter r) {
             ByteBuffer key = r.getKey();
             return key == null ? null : ModelValidator.copy(key);
-        }
-    }
-
-    private static final class ModelEventKey implements SerializationSchema<ModelEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(ModelEvent r) {
-            return utf8(r.getModelName());
-        }
-    }
-
-    private static final class TextKey implements SerializationSchema<TextRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public byte[] serialize(TextRecord r) {
-            return utf8(r.getId());
         }
     }
 }

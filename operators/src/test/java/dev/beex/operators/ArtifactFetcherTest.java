@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.beex.model.testing.TestModels;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +81,7 @@ class ArtifactFetcherTest {
     @Test
     void aModelDeployedByHttpUriServes() throws Exception {
         server.createContext("/real.beex", ex -> {
-            byte[] b = TestModels.artifact(11);
+            byte[] b = TestModels.seededModelBytes(11);
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
             ex.close();
@@ -90,7 +91,7 @@ class ArtifactFetcherTest {
                 fn, ModelStateDescriptors.MODELS);
         var control = new ControlPath(ClassifyOptions.defaults());
         for (var decision : control.apply(ModelUpdates.deployUri("sentiment", 1, url("/real.beex"),
-                ModelUpdates.sha256Hex(TestModels.artifact(11)), null, null))) {
+                ModelUpdates.sha256Hex(TestModels.seededModelBytes(11)), null, null))) {
             h.processBroadcastElement(decision, 0);
         }
         assertThat(fn.engineVersion()).isEqualTo(1);

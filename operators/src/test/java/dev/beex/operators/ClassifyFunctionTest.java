@@ -3,11 +3,13 @@ package dev.beex.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ArtifactSignature;
-import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.Prediction;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.testing.TamperedArtifacts;
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelEvent;
@@ -108,7 +110,7 @@ class ClassifyFunctionTest {
     }
 
     private static List<TextRecord> records(int from, int n) {
-        List<String> texts = TestModels.texts(from + n);
+        List<String> texts = TestModels.testTexts(from + n);
         List<TextRecord> out = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
             out.add(text(i, texts.get(i)));
@@ -117,7 +119,7 @@ class ClassifyFunctionTest {
     }
 
     private static ModelUpdate deploy(long version, long seed) {
-        return ModelUpdates.deploy(NAME, version, TestModels.artifact(seed), null);
+        return ModelUpdates.deploy(NAME, version, TestModels.seededModelBytes(seed), null);
     }
 
     private static ModelUpdate withSha(ModelUpdate u, String sha) {
@@ -220,7 +222,7 @@ class ClassifyFunctionTest {
         assertThat(job.events()).extracting(ModelEvent::getType).containsExactly(ModelEventType.ACCEPTED, ModelEventType.ACTIVE);
         ModelEvent accepted = job.events().get(0);
         assertThat(accepted.getVersion()).isEqualTo(1);
-        assertThat(accepted.getSha256()).isEqualTo(ModelUpdates.sha256Hex(TestModels.artifact(11)));
+        assertThat(accepted.getSha256()).isEqualTo(ModelUpdates.sha256Hex(TestModels.seededModelBytes(11)));
         assertThat(accepted.getActiveVersion()).isEqualTo(1);
         assertThat(accepted.getPreviousVersion()).isZero();
 
@@ -230,7 +232,7 @@ class ClassifyFunctionTest {
         }
         List<PredictionRecord> out = job.predictions();
         assertThat(out).hasSize(40);
-        InferenceEngine reference = ModelArtifact.fromBytes(TestModels.artifact(11)).newEngine();
+        InferenceEngine reference = ArtifactReader.fromBytes(TestModels.seededModelBytes(11)).newEngine();
         for (int i = 0; i < out.size(); i++) {
             PredictionRecord p = out.get(i);
             Prediction expected = reference.score(in.get(i).getText());
@@ -265,7 +267,7 @@ class ClassifyFunctionTest {
     @Test
     void aTrainedModelServesTheTestSplitWithItsEngineAccuracy() throws Exception {
         Job job = new Job(ClassifyOptions.defaults());
-        byte[] artifact = TestModels.trainedArtifact();
+        byte[] artifact = TestModels.trainedPaperModelBytes();
         job.control(ModelUpdates.deploy(NAME, 1, artifact, null));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         var test = dev.beex.model.data.TestDatasets.sentences("test");
@@ -274,7 +276,7 @@ class ClassifyFunctionTest {
         }
         List<PredictionRecord> out = job.predictions();
         assertThat(out).hasSize(test.size());
-        InferenceEngine reference = ModelArtifact.fromBytes(artifact).newEngine();
+        InferenceEngine reference = ArtifactReader.fromBytes(artifact).newEngine();
         int correct = 0;
         for (int i = 0; i < out.size(); i++) {
             assertThat(out.get(i).getLabel()).isEqualTo(reference.score(test.get(i).text()).label());
@@ -309,7 +311,7 @@ class ClassifyFunctionTest {
 
         // The control message's own rule wins over the job's: normalized entropy is always < 2,
         // so every record leaves at block 1 and none is hard.
-        ModelUpdate early = ModelUpdates.deploy(NAME, 2, TestModels.artifact(11), null, "entropy:2");
+        ModelUpdate early = ModelUpdates.deploy(NAME, 2, TestModels.seededModelBytes(11), null, "entropy:2");
         job.control(early);
         for (TextRecord r : records(10, 10)) {
             job.send(r);
@@ -331,13 +333,13 @@ class ClassifyFunctionTest {
     @Test
     void lexicalModelsAreServedWithTheirExitZero() throws Exception {
         Job job = new Job(ClassifyOptions.defaults());
-        byte[] bytes = TestModels.lexicalModel(13).toBytes();
+        byte[] bytes = TestModels.seededLexicalModel(13).toBytes();
         job.control(ModelUpdates.deploy(NAME, 1, bytes, null, "none"));
         List<TextRecord> in = records(0, 12);
         for (TextRecord r : in) {
             job.send(r);
         }
-        InferenceEngine full = ModelArtifact.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
+        InferenceEngine full = ArtifactReader.fromBytes(bytes).newEngine(ExitRule.FULL_DEPTH);
         assertThat(job.predictions()).hasSize(12);
         for (int i = 0; i < 12; i++) {
             PredictionRecord p = job.predictions().get(i);
@@ -365,11 +367,11 @@ class ClassifyFunctionTest {
     void badModelsAreRejectedWhileTheActiveOneKeepsServing() throws Exception {
         KeyPair keys = ArtifactSignature.generateKeyPair();
         Job job = new Job(ClassifyOptions.defaults().withTrustedKeys(List.of(keys.getPublic())));
-        byte[] v1 = TestModels.artifact(11);
+        byte[] v1 = TestModels.seededModelBytes(11);
         job.control(ModelUpdates.deploy(NAME, 1, v1, ArtifactSignature.sign(v1, keys.getPrivate())));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
 
-        byte[] v2 = TestModels.artifact(22);
+        byte[] v2 = TestModels.seededModelBytes(22);
         byte[] truncated = Arrays.copyOf(v2, v2.length / 2);
         job.control(ModelUpdates.deploy(NAME, 2, truncated, ArtifactSignature.sign(truncated, keys.getPrivate())));
         assertThat(job.lastEvent().getReason()).startsWith("invalid artifact");
@@ -401,7 +403,7 @@ class ClassifyFunctionTest {
     @Test
     void modelWhoseSelfTestsFailIsRejected() throws Exception {
         Job job = new Job(ClassifyOptions.defaults());
-        byte[] broken = SelfTestBreaker.breakSelfTests(TestModels.artifact(11), TestModels.LABELS.size());
+        byte[] broken = TamperedArtifacts.wrongSelfTestOutput(TestModels.seededModelBytes(11), TestModels.LABELS.size());
         job.control(ModelUpdates.deploy(NAME, 1, broken, null));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
         assertThat(job.lastEvent().getReason()).startsWith("self-test failed");
@@ -577,17 +579,17 @@ class ClassifyFunctionTest {
     @Test
     void deploysFromAFileUri(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("model.beex");
-        Files.write(file, TestModels.artifact(11));
+        Files.write(file, TestModels.seededModelBytes(11));
         Job job = new Job(ClassifyOptions.defaults());
         job.control(ModelUpdates.deployUri(NAME, 5, file.toUri().toString(),
-                ModelUpdates.sha256Hex(TestModels.artifact(11)), null, null));
+                ModelUpdates.sha256Hex(TestModels.seededModelBytes(11)), null, null));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         job.send(text(0, "fetched from a file"));
         assertThat(job.predictions().get(0).getModelVersion()).isEqualTo(5);
 
         Job small = new Job(ClassifyOptions.defaults().withMaxArtifactBytes(100));
         small.control(ModelUpdates.deployUri(NAME, 5, file.toUri().toString(),
-                ModelUpdates.sha256Hex(TestModels.artifact(11)), null, null));
+                ModelUpdates.sha256Hex(TestModels.seededModelBytes(11)), null, null));
         assertThat(small.lastEvent().getReason()).contains("larger than the limit of 100 bytes");
     }
 
@@ -615,7 +617,7 @@ class ClassifyFunctionTest {
         assertThat(a.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         assertThat(b.lastEvent().getType()).isEqualTo(ModelEventType.ACTIVE);
         ByteBuffer artifact = u.getArtifact();
-        assertThat(artifact.remaining()).isEqualTo(TestModels.artifact(11).length);
+        assertThat(artifact.remaining()).isEqualTo(TestModels.seededModelBytes(11).length);
     }
 
     @Test
@@ -641,7 +643,7 @@ class ClassifyFunctionTest {
         for (TextRecord r : in) {
             job.send(r);
         }
-        InferenceEngine withRule = ModelArtifact.fromBytes(TestModels.artifact(11)).newEngine(ExitRule.entropyReduction(0.05f));
+        InferenceEngine withRule = ArtifactReader.fromBytes(TestModels.seededModelBytes(11)).newEngine(ExitRule.entropyReduction(0.05f));
         for (int i = 0; i < in.size(); i++) {
             assertThat(job.predictions().get(i).getExitBlock()).isEqualTo(withRule.score(in.get(i).getText()).exitBlock());
         }

@@ -2,6 +2,7 @@ package dev.beex.operators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
@@ -56,7 +57,7 @@ class OperatorsMiniClusterTest {
 
     @Test
     void decodeAndClassifyOnAMiniCluster() throws Exception {
-        List<String> texts = TestModels.texts(50);
+        List<String> texts = TestModels.testTexts(50);
         List<RawRecord> raw = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             raw.add(new RawRecord(texts.get(i).getBytes(StandardCharsets.UTF_8), ("k" + i).getBytes(StandardCharsets.UTF_8),
@@ -66,7 +67,7 @@ class OperatorsMiniClusterTest {
         raw.add(new RawRecord("   ".getBytes(StandardCharsets.UTF_8), null, "texts", 0, 51, 2_000L));
         List<RawRecord> control = List.of(
                 new RawRecord("garbage".getBytes(StandardCharsets.UTF_8), null, "control", 0, 0, 0L),
-                new RawRecord(TopicSchemas.controlValue(ModelUpdates.deploy("sentiment", 1, TestModels.artifact(11), null)),
+                new RawRecord(TopicSchemas.controlValue(ModelUpdates.deploy("sentiment", 1, TestModels.seededModelBytes(11), null)),
                         null, "control", 0, 1, 0L));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

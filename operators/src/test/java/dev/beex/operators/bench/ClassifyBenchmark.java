@@ -3,6 +3,7 @@ package dev.beex.operators.bench;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.testing.TestModels;
 import dev.beex.operators.ClassifyFunction;
 import dev.beex.operators.ClassifyOptions;
 import dev.beex.operators.ModelStateDescriptors;
@@ -56,8 +57,8 @@ public class ClassifyBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ModelArtifact model = OperatorsTestAccess.model(1, 128, 4, 6, 256, 32);
-        List<String> texts = OperatorsTestAccess.texts(256);
+        ModelArtifact model = TestModels.seededModel(1, 128, 4, 6, 256, 32);
+        List<String> texts = TestModels.testTexts(256);
         records = new java.util.ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             records.add(TextRecord.newBuilder().setId("r" + i).setText(texts.get(i))

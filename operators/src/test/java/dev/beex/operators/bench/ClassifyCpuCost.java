@@ -3,6 +3,7 @@ package dev.beex.operators.bench;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.model.testing.TestModels;
 import dev.beex.operators.ClassifyFunction;
 import dev.beex.operators.ClassifyOptions;
 import dev.beex.operators.ModelStateDescriptors;
@@ -35,10 +36,10 @@ public final class ClassifyCpuCost {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         // args[2] "tiny" (d=16, 1 block): the engine costs little, so the operator's own cost shows.
         boolean tiny = args.length > 2 && args[2].equals("tiny");
-        ModelArtifact model = tiny ? OperatorsTestAccess.model(1, 16, 2, 1, 16, 32)
-                : OperatorsTestAccess.model(1, 128, 4, 6, 256, 32);
+        ModelArtifact model = tiny ? TestModels.seededModel(1, 16, 2, 1, 16, 32)
+                : TestModels.seededModel(1, 128, 4, 6, 256, 32);
         List<TextRecord> records = new ArrayList<>();
-        List<String> texts = OperatorsTestAccess.texts(256);
+        List<String> texts = TestModels.testTexts(256);
         for (int i = 0; i < texts.size(); i++) {
             records.add(TextRecord.newBuilder().setId("r" + i).setText(texts.get(i))
                     .setEventTime(Instant.ofEpochMilli(i)).setSource(new SourcePosition("t", 0, (long) i)).build());

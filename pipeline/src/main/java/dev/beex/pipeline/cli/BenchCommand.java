@@ -6,12 +6,11 @@ import dev.beex.model.data.LabeledText;
 import dev.beex.model.bench.EngineBenchmark;
 import dev.beex.model.engine.BitKernel;
 import dev.beex.model.exit.ExitRule;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code beex bench}: texts/s and latency of the binary engine (early exit, full depth) against the float path. */
@@ -20,16 +19,16 @@ import picocli.CommandLine.Option;
             "process after warm-up: (a) the bit-packed engine with the exit rule, (b) the same at full depth,",
             "(c) the same network with its ±alpha weights in dense float kernels at full depth. Prints texts/s,",
             "p50/p99 latency per text (tokenization included), the speedups, and parity mismatches of (a)",
-            "against the training-path forward."})
+            "against the training-path forward. Labels in the data file, when present, give accuracies."})
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model artifact file.")
-    Path model;
+    @Mixin
+    ModelFileOption model = new ModelFileOption();
 
-    @Option(names = "--data", required = true, description = "Data file (.jsonl, .csv, .tsv, optionally .gz); labels, when present, give accuracies.")
-    Path data;
+    @Mixin
+    DataFileOption data = new DataFileOption();
 
-    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
-    boolean json;
+    @Mixin
+    JsonOutputOption json = new JsonOutputOption();
 
     @Option(names = "--warmup-seconds", defaultValue = "5", description = "Warm-up per path (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
@@ -40,8 +39,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Use only the first N texts.")
     Integer limit;
 
-    @Option(names = "--exit-rule", description = "Override the model's exit rule for (a): reduction:<delta>, entropy:<max>, patience:<n> or none, optionally ,floor:<p>.")
-    String exitRule;
+    /** Applies to (a); (b) and (c) run at full depth. */
+    @Mixin
+    ExitRuleOption exitRule = new ExitRuleOption();
 
     @Option(names = "--threads", defaultValue = "1", description = {"Also measure this many threads scoring at once (one engine each,",
         "sharing the compiled model): aggregate texts/s with the exit rule and at full depth (default: ${DEFAULT-VALUE})."})
@@ -78,9 +78,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UserException("--threads must be >= 1");
         }
-        ModelArtifact artifact = CliFiles.readModel(model);
-        ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
-        List<LabeledText> records = CliFiles.readTexts(data, "--data");
+        ModelArtifact artifact = model.read();
+        ExitRule rule = exitRule.orElse(artifact.exitRule());
+        List<LabeledText> records = data.texts();
         List<LabeledText> used = records.subList(0, limit == null ? records.size() : Math.min(limit, records.size()));
         List<String> texts = used.stream().map(LabeledText::text).toList();
         // Labels are optional: accuracy is reported only when every record has one.
@@ -93,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
             multiFull = EngineBenchmark.parallelTextsPerSecond(artifact, ExitRule.FULL_DEPTH, texts, threads,
                     warmupSeconds, seconds);
         }
-        if (json) {
+        if (json.enabled()) {
             java.util.Map<String, Object> m = r.toJson();
             m.put("bitKernel", BitKernel.selected().name().toLowerCase(Locale.ROOT));
             if (threads > 1) {
@@ -105,8 +105,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         System.out.printf(Locale.ROOT, "XOR/popcount kernel: %s%n", BitKernel.describe());
-        System.out.printf(Locale.ROOT, "model      %s (%s, sha256 %s...)%n", model, artifact.config(), artifact.sha256().substring(0, 12));
-        System.out.printf(Locale.ROOT, "data       %s: %d texts, %.1f tokens per text%n", data, r.texts(), r.meanTokens());
+        System.out.printf(Locale.ROOT, "model      %s (%s, sha256 %s...)%n", model.file, artifact.config(), artifact.sha256().substring(0, 12));
+        System.out.printf(Locale.ROOT, "data       %s: %d texts, %.1f tokens per text%n", data.file, r.texts(), r.meanTokens());
         System.out.printf(Locale.ROOT, "one thread, batch 1, warm-up %.0f s, %.0f s measured per path%n", warmupSeconds, seconds);
         System.out.printf(Locale.ROOT, "%-40s %12s %14s %10s %10s %12s%n", "path", "texts/s", "texts/cpu-s", "p50 us",
                 "p99 us", "mean blocks");
@@ -141,14 +141,14 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserException("--pipeline needs --parallelism >= 1, --records >= 1, --latency-seconds > 0,"
                     + " --checkpoint-ms >= 10 and --seconds > 0");
         }
-        ModelArtifact artifact = CliFiles.readModel(model);
-        List<LabeledText> all = CliFiles.readData(data, "--data");
+        ModelArtifact artifact = model.read();
+        List<LabeledText> all = data.labeled();
         List<String> texts = all.subList(0, limit == null ? all.size() : Math.min(limit, all.size())).stream()
                 .map(LabeledText::text).toList();
         PipelineBench.Result r = new PipelineBench(artifact, texts,
                 new PipelineBench.Options(parallelism, records, latencySeconds, checkpointMillis, seconds),
-                json ? System.err : System.out).run();
-        if (json) {
+                json.enabled() ? System.err : System.out).run();
+        if (json.enabled()) {
             System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
@@ -19,7 +20,7 @@ final class CliFiles {
             throw new UserException("model file not found: " + file);
         }
         try {
-            return ModelArtifact.read(file);
+            return ArtifactReader.read(file);
         } catch (IOException e) {
             throw new UserException(file + ": not a valid model artifact: " + e.getMessage(), e);
         }

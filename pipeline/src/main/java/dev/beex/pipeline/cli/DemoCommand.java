@@ -5,6 +5,7 @@ import dev.beex.pipeline.demo.DemoSummary;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Everything on one machine with nothing installed: Kafka, Flink, the bundled models, real data. */
@@ -14,8 +15,8 @@ import picocli.CommandLine.Option;
             "records, model v2 published mid-stream; prints live progress and a summary. Stops by itself."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOutputOption json = new JsonOutputOption();
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "100", description = "Records per second (default 100).")
     int rate;
@@ -36,7 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         requireEmbeddedBroker();
         DemoSummary summary = new Demo(new Demo.Options(rate, Duration.ofSeconds(timeLimit), parallelism, limit), System.err).run();
-        if (json) {
+        if (json.enabled()) {
             System.out.println(summary.toJson());
         } else {
             summary.print(System.out);

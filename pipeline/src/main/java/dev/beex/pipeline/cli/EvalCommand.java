@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code beex eval}: accuracy, macro-F1, per-exit accuracy, the δ sweep, FLOPs saved and model size. */
@@ -30,21 +31,21 @@ import picocli.CommandLine.Option;
             "exit-threshold sweep, mean blocks run, FLOPs saved, the exit histogram, fixed truncation at every",
             "depth, hard examples and their error rate, the rule calibration would choose, and model size."})
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "Model artifact file.")
-    Path model;
+    @Mixin
+    ModelFileOption model = new ModelFileOption();
 
-    @Option(names = "--data", required = true, description = "Labeled data file.")
-    Path data;
+    @Mixin
+    DataFileOption data = new DataFileOption();
 
-    @Option(names = "--exit-rule", description = "Override the model's exit rule: reduction:<delta>, entropy:<max>, patience:<n> or none, optionally ,floor:<p>.")
-    String exitRule;
+    @Mixin
+    ExitRuleOption exitRule = new ExitRuleOption();
 
     @Option(names = "--hard-budget", paramLabel = "F", description = "Review budget of the suggested (recalibrated) rule. Default: the one the model was trained with, else "
             + ExitSweep.DEFAULT_HARD_BUDGET + ".")
     Double hardBudget;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
-    boolean json;
+    @Mixin
+    JsonOutputOption json = new JsonOutputOption();
 
     @Option(names = "--plot", description = "Also draw accuracy against FLOPs saved over the sweep (PNG).")
     Path plot;
@@ -60,13 +61,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelArtifact artifact = CliFiles.readModel(model);
-        ExitRule rule = exitRule == null ? artifact.exitRule() : ExitRule.parse(exitRule);
+        ModelArtifact artifact = model.read();
+        ExitRule rule = exitRule.orElse(artifact.exitRule());
         double budget = hardBudget != null ? hardBudget : trainedBudget(artifact);
         if (!(budget >= 0 && budget < 1)) {
             throw new UserException("--hard-budget: must be in [0, 1), not " + budget);
         }
-        List<LabeledText> records = CliFiles.readData(data, "--data");
+        List<LabeledText> records = data.labeled();
         Evaluator evaluator = threads == null ? new Evaluator() : new Evaluator(threads);
         ExitOutputs outputs = evaluator.collect(artifact, records);
         EvalReport report = Evaluator.report(outputs, rule, new FlopCounter(artifact.config()), artifact.labels(),
@@ -75,13 +76,13 @@ public final class EvalCommand implements Callable<Integer> {
             writeHardExamples(outputs, rule, artifact.labels(), records);
         }
         if (plot != null) {
-            EvalPlot.write(report, model.getFileName() + " on " + data.getFileName(), plot);
+            EvalPlot.write(report, model.file.getFileName() + " on " + data.file.getFileName(), plot);
         }
-        if (json) {
+        if (json.enabled()) {
             System.out.println(new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson()));
         } else {
-            System.out.println("model              " + model + " (sha256 " + artifact.sha256().substring(0, 12) + "...)");
-            System.out.println("data               " + data);
+            System.out.println("model              " + model.file + " (sha256 " + artifact.sha256().substring(0, 12) + "...)");
+            System.out.println("data               " + data.file);
             System.out.print(report.toText());
             if (plot != null) {
                 System.out.println("plot               " + plot);

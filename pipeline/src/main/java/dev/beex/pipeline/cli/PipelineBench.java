@@ -1,8 +1,7 @@
 package dev.beex.pipeline.cli;
 
 import dev.beex.model.artifact.ModelArtifact;
-import dev.beex.model.engine.InferenceEngine;
-import dev.beex.model.engine.ScoreResult;
+import dev.beex.model.bench.EngineBenchmark;
 import dev.beex.operators.InputFormat;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.BeexJob;
@@ -140,7 +139,7 @@ public final class PipelineBench {
             kafka.createTopic(alo.text(), p);
             kafka.createTopic(alo.control(), 1);
             for (Topics t : List.of(alo, eo)) {
-                for (String name : List.of(t.predictions(), t.hardExamples(), t.deadLetters(), t.modelEvents())) {
+                for (String name : t.outputs()) {
                     kafka.createTopic(name, p);
                 }
             }
@@ -173,12 +172,7 @@ public final class PipelineBench {
     private JobConfig config(String bootstrap, Topics topics, DeliveryGuarantee delivery) {
         Properties p = new Properties();
         p.setProperty(JobConfig.BOOTSTRAP_SERVERS, bootstrap);
-        p.setProperty(JobConfig.TOPIC_TEXT, topics.text());
-        p.setProperty(JobConfig.TOPIC_CONTROL, topics.control());
-        p.setProperty(JobConfig.TOPIC_PREDICTIONS, topics.predictions());
-        p.setProperty(JobConfig.TOPIC_HARD_EXAMPLES, topics.hardExamples());
-        p.setProperty(JobConfig.TOPIC_DEAD_LETTERS, topics.deadLetters());
-        p.setProperty(JobConfig.TOPIC_MODEL_EVENTS, topics.modelEvents());
+        p.putAll(JobConfig.topicProperties(topics));
         p.setProperty(JobConfig.CHECKPOINT_INTERVAL_MS, String.valueOf(options.checkpointMillis()));
         p.setProperty(JobConfig.DELIVERY, delivery.cliName());
         String tag = delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo";
@@ -256,23 +250,9 @@ public final class PipelineBench {
     }
 
     /** The bare engine, one thread, the model's exit rule, tokenization included. */
-    private double engineTextsPerSecond() {
-        InferenceEngine engine = model.newEngine();
-        ScoreResult r = ScoreResult.forModel(model.config());
-        long warm = (long) (Math.min(5, options.engineSeconds()) * 1e9);
-        int i = 0;
-        for (long end = System.nanoTime() + warm; System.nanoTime() < end; ) {
-            engine.score(texts.get(i), r);
-            i = (i + 1) % texts.size();
-        }
-        long n = 0, start = System.nanoTime(), end = start + (long) (options.engineSeconds() * 1e9), now;
-        do {
-            engine.score(texts.get(i), r);
-            i = (i + 1) % texts.size();
-            n++;
-            now = System.nanoTime();
-        } while (now < end);
-        return n / ((now - start) / 1e9);
+    private double engineTextsPerSecond() throws InterruptedException {
+        return EngineBenchmark.parallelTextsPerSecond(model, model.exitRule(), texts, 1,
+                Math.min(5, options.engineSeconds()), options.engineSeconds());
     }
 
     /** Reads predictions back: counts, the times the count grew, latencies of the offered records. */

@@ -4,7 +4,6 @@ import dev.beex.model.data.LabeledText;
 import dev.beex.operators.InputFormat;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.TextEncoder;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +24,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions connection = new ConfigOptions();
 
-    @Option(names = "--data", required = true, paramLabel = "FILE",
-            description = "JSON lines {\"id\",\"text\",\"label\"} or CSV/TSV with text,label[,id] columns.")
-    Path data;
+    @Mixin
+    DataFileOption data = new DataFileOption();
 
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Text topic (default beex.text, or the config's).")
     String topic;
@@ -66,7 +64,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new UserException("--timeout must be >= 1 second, got " + timeoutSeconds);
         }
-        List<LabeledText> all = CliFiles.readData(data, "--data");
+        List<LabeledText> all = data.labeled();
         int from = Math.min(skip, all.size());
         int to = limit > 0 ? Math.min(all.size(), from + limit) : all.size();
         List<LabeledText> texts = all.subList(from, to);
@@ -105,7 +103,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     from + tracker.firstFailed()));
         }
         System.out.printf("sent %d records (%d acknowledged) from %s to %s as %s in %.1f s%n", texts.size(),
-                tracker.acknowledged(), data, config.topics().text(), f.name().toLowerCase(), seconds);
+                tracker.acknowledged(), data.file, config.topics().text(), f.name().toLowerCase(), seconds);
         return 0;
     }
 

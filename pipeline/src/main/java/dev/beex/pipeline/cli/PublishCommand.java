@@ -1,12 +1,14 @@
 package dev.beex.pipeline.cli;
 
+import dev.beex.model.artifact.ArtifactReader;
+import dev.beex.model.artifact.ArtifactSelfTest;
 import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.artifact.InvalidArtifactException;
-import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.ControlProducer;
 import dev.beex.pipeline.kafka.ModelVerdict;
+import dev.beex.schemas.ModelAction;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelUpdate;
@@ -55,9 +57,8 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--sign-key", paramLabel = "FILE", description = "Ed25519 private key (PKCS#8) to sign the artifact with.")
     Path signKey;
 
-    @Option(names = "--exit-rule", paramLabel = "RULE",
-            description = "Exit rule for this version instead of the artifact's: reduction:D, entropy:S, patience:N or none.")
-    String exitRule;
+    @Mixin
+    ExitRuleOption exitRule = new ExitRuleOption();
 
     @Option(names = "--rollback", description = "Roll back to a retained version instead of deploying.")
     boolean rollback;
@@ -87,13 +88,11 @@ public final class PublishCommand implements Callable<Integer> {
         }
         ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
         RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
-        String what = !rollback ? "deploy of " + update.getModelName() + " v" + update.getVersion()
-                : update.getVersion() == 0 ? "rollback of " + update.getModelName() + " to the version before the active one"
-                : "rollback of " + update.getModelName() + " to v" + update.getVersion();
+        String what = describe(update);
         // Sent is not accepted: only the job decides (versions, hash, signature, self-tests).
-        System.out.printf("sent %s to %s-%d@%d (%s)%s%n", what, where.topic(), where.partition(), where.offset(),
-                config.bootstrapServers(), await ? "; waiting for the job's verdict" : "; the job's verdict: beex consume --topic "
-                        + config.topics().modelEvents() + ", or publish --wait");
+        System.out.printf("sent %s (control topic %s-%d@%d on %s)%s%n", what, where.topic(), where.partition(),
+                where.offset(), config.bootstrapServers(), await ? "; waiting for the job's verdict"
+                        : "; the job's verdict: beex consume --topic " + config.topics().modelEvents() + ", or publish --wait");
         if (!await) {
             return 0;
         }
@@ -110,9 +109,20 @@ public final class PublishCommand implements Callable<Integer> {
             System.err.printf("beex: the job rejected %s: %s%n", what, e.getReason());
             return 1;
         }
-        System.out.printf("%s: %s v%d active (was v%d)%n", e.getType().name().toLowerCase().replace('_', ' '),
+        System.out.printf("%s: %s version %d active (was version %d)%n",
+                e.getType() == ModelEventType.ROLLED_BACK ? "rolled back" : "accepted",
                 e.getModelName(), e.getActiveVersion(), e.getPreviousVersion());
         return 0;
+    }
+
+    /** What the update asks the job to do, e.g. "rollback of spam to version 3". */
+    static String describe(ModelUpdate update) {
+        String name = update.getModelName();
+        if (update.getAction() == ModelAction.DEPLOY) {
+            return "deploy of " + name + " version " + update.getVersion();
+        }
+        return update.getVersion() == 0 ? "rollback of " + name + " to the version before the active one"
+                : "rollback of " + name + " to version " + update.getVersion();
     }
 
     private ModelUpdate rollbackUpdate() {
@@ -139,7 +149,7 @@ public final class PublishCommand implements Callable<Integer> {
         }
         try {
             // Refuse locally what the job would reject anyway: a broken file is a user error here.
-            ModelArtifact.fromBytes(bytes).verifySelfTests();
+            ArtifactSelfTest.verify(ArtifactReader.fromBytes(bytes));
         } catch (InvalidArtifactException e) {
             throw new UserException(model + ": not a valid model artifact: " + e.getMessage());
         }
@@ -160,6 +170,6 @@ public final class PublishCommand implements Callable<Integer> {
         if (v < 1) {
             throw new UserException("--version must be >= 1, got " + v);
         }
-        return ModelUpdates.deploy(modelName, v, bytes, signature, exitRule);
+        return ModelUpdates.deploy(modelName, v, bytes, signature, exitRule.text());
     }
 }

@@ -32,12 +32,24 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions connection = new ConfigOptions();
 
-    @Option(names = "--text-topic", paramLabel = "TOPIC") String textTopic;
-    @Option(names = "--control-topic", paramLabel = "TOPIC") String controlTopic;
-    @Option(names = "--predictions-topic", paramLabel = "TOPIC") String predictionsTopic;
-    @Option(names = "--hard-examples-topic", paramLabel = "TOPIC") String hardExamplesTopic;
-    @Option(names = "--dead-letters-topic", paramLabel = "TOPIC") String deadLettersTopic;
-    @Option(names = "--model-events-topic", paramLabel = "TOPIC") String modelEventsTopic;
+    @Option(names = "--text-topic", paramLabel = "TOPIC",
+            description = "Topic the job reads texts from (default beex.text, or the config's).")
+    String textTopic;
+    @Option(names = "--control-topic", paramLabel = "TOPIC",
+            description = "Topic of the model updates 'beex publish' sends (default beex.control, or the config's).")
+    String controlTopic;
+    @Option(names = "--predictions-topic", paramLabel = "TOPIC",
+            description = "Topic the predictions go to (default beex.predictions, or the config's).")
+    String predictionsTopic;
+    @Option(names = "--hard-examples-topic", paramLabel = "TOPIC",
+            description = "Topic of the records still unsure at the last exit, for review (default beex.hard-examples, or the config's).")
+    String hardExamplesTopic;
+    @Option(names = "--dead-letters-topic", paramLabel = "TOPIC",
+            description = "Topic of the records the job cannot read or score (default beex.dead-letters, or the config's).")
+    String deadLettersTopic;
+    @Option(names = "--model-events-topic", paramLabel = "TOPIC",
+            description = "Topic of the job's verdicts on model updates (default beex.model-events, or the config's).")
+    String modelEventsTopic;
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group of the text source (default beex).")
     String groupId;
     @Option(names = "--parallelism", paramLabel = "N", description = "Subtasks (default: one per text-topic partition).")
@@ -64,8 +76,8 @@ public final class RunCommand implements Callable<Integer> {
     Integer holdBuffer;
     @Option(names = "--trusted-key", paramLabel = "FILE", description = "Ed25519 public key; models must be signed by one. Repeatable.")
     List<Path> trustedKeys = new ArrayList<>();
-    @Option(names = "--exit-rule", paramLabel = "RULE", description = "Override the models' exit rule: reduction:D, entropy:S, patience:N, none.")
-    String exitRule;
+    @Mixin
+    ExitRuleOption exitRule = new ExitRuleOption();
 
     @Option(names = "--create-topics", description = "Create missing topics first (text topic with --partitions partitions).")
     boolean createTopics;
@@ -149,7 +161,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!trustedKeys.isEmpty()) {
             o.put(JobConfig.TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
         }
-        o.put(JobConfig.EXIT_RULE, exitRule);
+        o.put(JobConfig.EXIT_RULE, exitRule.text());
         return o;
     }
 
@@ -159,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
         short rf = -1; // the broker's default.replication.factor
         topics.add(new NewTopic(t.text(), java.util.Optional.of(partitions), java.util.Optional.of(rf)));
         topics.add(new NewTopic(t.control(), java.util.Optional.of(1), java.util.Optional.of(rf)));
-        for (String out : List.of(t.predictions(), t.hardExamples(), t.deadLetters(), t.modelEvents())) {
+        for (String out : t.outputs()) {
             topics.add(new NewTopic(out, java.util.Optional.of(partitions), java.util.Optional.of(rf)));
         }
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {

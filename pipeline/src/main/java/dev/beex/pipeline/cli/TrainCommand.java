@@ -1,6 +1,8 @@
 package dev.beex.pipeline.cli;
 
 import dev.beex.model.Precision;
+import dev.beex.model.artifact.ArtifactReader;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.teacher.Teacher;
@@ -225,7 +227,7 @@ public final class TrainCommand implements Callable<Integer> {
         metadata.put("dev.meanBlocks", String.format(Locale.ROOT, "%.3f", model.devMeanBlocks()));
         metadata.put("dev.hardFraction", String.format(Locale.ROOT, "%.4f", model.devHardFraction()));
         metadata.put(HARD_BUDGET_KEY, Double.toString(options.hardBudget()));
-        ModelArtifact artifact = ModelArtifact.create(model.params(), model.tokenizer(), model.labels(),
+        ModelArtifact artifact = ArtifactWriter.create(model.params(), model.tokenizer(), model.labels(),
                 model.exitRule(), metadata);
         try {
             Path parent = out.toAbsolutePath().getParent();
@@ -266,7 +268,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ModelArtifact from;
         try {
-            from = ModelArtifact.read(init);
+            from = ArtifactReader.read(init);
         } catch (IOException e) {
             throw new UserException("--init: cannot read " + init + ": " + e.getMessage(), e);
         }

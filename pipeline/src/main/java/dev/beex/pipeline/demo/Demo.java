@@ -1,5 +1,6 @@
 package dev.beex.pipeline.demo;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.operators.InputFormat;
@@ -76,14 +77,14 @@ public final class Demo {
         }
         byte[] v1 = DemoData.modelBytes(DemoData.MODEL_V1);
         byte[] v2 = DemoData.modelBytes(DemoData.MODEL_V2);
-        ModelArtifact model = ModelArtifact.fromBytes(v1);
+        ModelArtifact model = ArtifactReader.fromBytes(v1);
 
         log.println("beex demo: starting Kafka (in process, KRaft, 127.0.0.1)...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Topics topics = Topics.DEFAULT;
             kafka.createTopic(topics.text(), options.parallelism());
             kafka.createTopic(topics.control(), 1);
-            for (String t : List.of(topics.predictions(), topics.hardExamples(), topics.deadLetters(), topics.modelEvents())) {
+            for (String t : topics.outputs()) {
                 kafka.createTopic(t, options.parallelism());
             }
             Properties p = new Properties();

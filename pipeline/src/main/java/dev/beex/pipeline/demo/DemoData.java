@@ -1,5 +1,6 @@
 package dev.beex.pipeline.demo;
 
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.LabeledText;
@@ -36,7 +37,7 @@ public final class DemoData {
     }
 
     public static ModelArtifact model(String resource) throws IOException {
-        return ModelArtifact.fromBytes(modelBytes(resource));
+        return ArtifactReader.fromBytes(modelBytes(resource));
     }
 
     private static InputStream open(String resource) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -188,12 +189,7 @@ public record JobConfig(
     public Properties toProperties() {
         Properties p = new Properties();
         p.setProperty(BOOTSTRAP_SERVERS, bootstrapServers);
-        p.setProperty(TOPIC_TEXT, topics.text());
-        p.setProperty(TOPIC_CONTROL, topics.control());
-        p.setProperty(TOPIC_PREDICTIONS, topics.predictions());
-        p.setProperty(TOPIC_HARD_EXAMPLES, topics.hardExamples());
-        p.setProperty(TOPIC_DEAD_LETTERS, topics.deadLetters());
-        p.setProperty(TOPIC_MODEL_EVENTS, topics.modelEvents());
+        p.putAll(topicProperties(topics));
         p.setProperty(GROUP_ID, groupId);
         p.setProperty(PARALLELISM, String.valueOf(parallelism));
         p.setProperty(CHECKPOINT_INTERVAL_MS, String.valueOf(checkpointInterval.toMillis()));
@@ -215,6 +211,18 @@ public record JobConfig(
             p.setProperty(EXIT_RULE, exitRule.toString());   // parses back to the same rule
         }
         kafkaProperties.forEach((k, v) -> p.setProperty(KAFKA_PREFIX + k, v));
+        return p;
+    }
+
+    /** The six {@code topic.*} keys naming {@code topics}. */
+    public static Map<String, String> topicProperties(Topics topics) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(TOPIC_TEXT, topics.text());
+        p.put(TOPIC_CONTROL, topics.control());
+        p.put(TOPIC_PREDICTIONS, topics.predictions());
+        p.put(TOPIC_HARD_EXAMPLES, topics.hardExamples());
+        p.put(TOPIC_DEAD_LETTERS, topics.deadLetters());
+        p.put(TOPIC_MODEL_EVENTS, topics.modelEvents());
         return p;
     }
 

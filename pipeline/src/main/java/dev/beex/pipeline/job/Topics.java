@@ -15,11 +15,15 @@ public record Topics(String text, String control, String predictions, String har
                 throw new IllegalArgumentException("topic names must not be empty");
             }
         }
-        if (List.of(predictions, hardExamples, deadLetters, modelEvents).contains(text)
-                || List.of(predictions, hardExamples, deadLetters, modelEvents).contains(control)
-                || text.equals(control)) {
+        List<String> outputs = List.of(predictions, hardExamples, deadLetters, modelEvents);
+        if (outputs.contains(text) || outputs.contains(control) || text.equals(control)) {
             throw new IllegalArgumentException("the text and control topics must differ from each other and from the output topics");
         }
+    }
+
+    /** The four topics the job writes: predictions, hard examples, dead letters, model events. */
+    public List<String> outputs() {
+        return List.of(predictions, hardExamples, deadLetters, modelEvents);
     }
 
     /** Every topic, inputs first. */

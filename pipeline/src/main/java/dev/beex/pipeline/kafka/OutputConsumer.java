@@ -46,7 +46,7 @@ public final class OutputConsumer implements AutoCloseable {
         p.setProperty("max.partition.fetch.bytes", String.valueOf(MessageSizes.MAX_PARTITION_FETCH_BYTES));
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.predictions(), topics.hardExamples(), topics.deadLetters(), topics.modelEvents())) {
+        for (String topic : topics.outputs()) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }

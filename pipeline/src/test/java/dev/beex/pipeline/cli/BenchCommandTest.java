@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.data.LabeledText;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class BenchCommandTest {
     private static Path data(Path dir) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<String> lines = new ArrayList<>();
-        for (LabeledText t : TestModels.sentences(30)) {
+        for (LabeledText t : TestModels.testSentences(30)) {
             lines.add(json.writeValueAsString(java.util.Map.of("id", t.id(), "text", t.text(), "label", t.label())));
         }
         return Files.write(dir.resolve("test.jsonl"), lines);
@@ -29,7 +29,7 @@ class BenchCommandTest {
     @Test
     void printsTheThreePathsAsJsonWithNoParityMismatch(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(3).write(model);
+        TestModels.seededModelHalfHard(3).write(model);
         CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--json",
                 "--warmup-seconds", "0.1", "--seconds", "0.3");
         assertThat(r.code()).as(r.err()).isZero();
@@ -52,9 +52,9 @@ class BenchCommandTest {
     @Test
     void benchReadsUnlabeledTexts(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(3).write(model);
+        TestModels.seededModelHalfHard(3).write(model);
         List<String> lines = new ArrayList<>();
-        for (LabeledText t : TestModels.sentences(12)) {
+        for (LabeledText t : TestModels.testSentences(12)) {
             lines.add(new ObjectMapper().writeValueAsString(java.util.Map.of("text", t.text())));
         }
         Path jsonl = Files.write(dir.resolve("texts.jsonl"), lines);
@@ -73,7 +73,7 @@ class BenchCommandTest {
     @Test
     void threadsScoreAtOnce(@TempDir Path dir) throws IOException {
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(3).write(model);
+        TestModels.seededModelHalfHard(3).write(model);
         CliRun.Result r = CliRun.run("bench", "--model", model.toString(), "--data", data(dir).toString(), "--json",
                 "--warmup-seconds", "0.1", "--seconds", "0.3", "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
@@ -101,7 +101,7 @@ class BenchCommandTest {
         assertThat(invalid.err()).contains("not a valid model artifact").contains("not a beex model artifact");
 
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(4).write(model);
+        TestModels.seededModelHalfHard(4).write(model);
         CliRun.Result noData = CliRun.run("bench", "--model", model.toString(), "--data", dir.resolve("nope.jsonl").toString());
         assertThat(noData.err().strip()).isEqualTo("beex: --data: data file not found: " + dir.resolve("nope.jsonl"));
 

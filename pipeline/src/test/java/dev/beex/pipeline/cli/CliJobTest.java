@@ -8,16 +8,14 @@ import dev.beex.pipeline.local.LocalFlink;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
@@ -49,25 +47,24 @@ class CliJobTest {
     @Test
     void publishWaitReportsTheJobsVerdictAndConsumePrintsJsonLines(@TempDir Path dir) throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "cli", 1, Map.of());
-        Path v1 = Files.write(dir.resolve("m.beex"), TestModels.artifact(1).toBytes());
-        Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.artifact(2).toBytes());
+        Path v1 = Files.write(dir.resolve("m.beex"), TestModels.seededModelHalfHard(1).toBytes());
+        Path v2 = Files.write(dir.resolve("m2.beex"), TestModels.seededModelHalfHard(2).toBytes());
         List<String> connection = List.of("--bootstrap-servers", KAFKA.kafka().bootstrapServers(),
                 "--topic", h.topics.control(), "--events-topic", h.topics.modelEvents(), "--name", "m");
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             CliRun.Result accepted = CliRun.run(args("publish", "--model", v2.toString(), "--version", "2", "--wait",
                     "--timeout", "90", connection));
             assertThat(accepted.code()).as(accepted.err()).isZero();
-            assertThat(accepted.out()).contains("accepted: m v2 active");
+            assertThat(accepted.out()).contains("accepted: m version 2 active");
 
             // An older version: sent fine, but the job rejects it, and publish says so.
             CliRun.Result older = CliRun.run(args("publish", "--model", v1.toString(), "--version", "1", "--wait",
                     "--timeout", "90", connection));
             assertThat(older.code()).isEqualTo(1);
-            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m v1: version 1 is not newer")
+            assertThat(older.err().strip()).startsWith("beex: the job rejected deploy of m version 1: version 1 is not newer")
                     .doesNotContain("\n");
 
-            h.produceTexts(TestModels.sentences(5));
+            h.produceTexts(TestModels.testSentences(5));
             out.awaitUntil(o -> o.predictions.size() >= 5, Duration.ofSeconds(60));
             CliRun.Result consumed = CliRun.run("consume", "--topic", h.topics.predictions(), "--from-beginning",
                     "--max", "5", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());
@@ -97,9 +94,7 @@ class CliJobTest {
                     "--max", "3", "--timeout", "30", "--bootstrap-servers", KAFKA.kafka().bootstrapServers());
             assertThat(events.out().lines().map(l -> readType(json, l)).toList())
                     .containsExactlyInAnyOrder("ACCEPTED", "ACTIVE", "REJECTED");
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 
     private static String scrape(String url) throws Exception {

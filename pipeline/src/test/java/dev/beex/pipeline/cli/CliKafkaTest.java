@@ -50,7 +50,7 @@ class CliKafkaTest {
         CliRun.Result rolledBack = CliRun.run("publish", "--rollback", "--name", "spam", "--version", "5",
                 "--bootstrap-servers", KAFKA.kafka().bootstrapServers(), "--topic", "ctl");
         assertThat(rolledBack.code()).as(rolledBack.err()).isZero();
-        assertThat(rolledBack.out()).startsWith("sent rollback of spam to v5 to ctl-0@1");
+        assertThat(rolledBack.out()).startsWith("sent rollback of spam to version 5 (control topic ctl-0@1 on ");
 
         List<ConsumerRecord<byte[], byte[]>> records = read("ctl", 2);
         ModelUpdate deploy = ModelUpdate.getDecoder().decode(records.get(0).value());

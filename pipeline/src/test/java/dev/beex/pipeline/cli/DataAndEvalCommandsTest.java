@@ -9,7 +9,7 @@ import dev.beex.model.data.CanonicalSplits;
 import dev.beex.model.data.DatasetReader;
 import dev.beex.model.data.JsonLines;
 import dev.beex.model.data.LabeledText;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,13 +63,13 @@ class DataAndEvalCommandsTest {
     /** 120 labeled sentences as a JSON-lines data file. */
     private Path writeSentences() throws Exception {
         Path data = dir.resolve("test.jsonl");
-        JsonLines.write(TestModels.sentences(120), data);
+        JsonLines.write(TestModels.testSentences(120), data);
         return data;
     }
 
     @Test
     void evalPrintsOneJsonObjectAndDrawsThePlot() throws Exception {
-        ModelArtifact model = TestModels.artifact(3);
+        ModelArtifact model = TestModels.seededModelHalfHard(3);
         Path modelFile = writeModel(model), data = writeSentences();
         Path png = dir.resolve("plot.png");
         CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
@@ -126,7 +126,7 @@ class DataAndEvalCommandsTest {
     /** {@code --hard-out} writes exactly the records the rule leaves unsure, as a data file training can read back. */
     @Test
     void evalWritesTheHardExamplesAsADataFile() throws Exception {
-        ModelArtifact model = TestModels.artifact(3);
+        ModelArtifact model = TestModels.seededModelHalfHard(3);
         Path modelFile = writeModel(model), data = writeSentences();
         Path hard = dir.resolve("hard.jsonl");
         CliRun.Result r = CliRun.run("eval", "--model", modelFile.toString(), "--data", data.toString(), "--json",
@@ -136,7 +136,7 @@ class DataAndEvalCommandsTest {
         List<dev.beex.model.data.LabeledText> back = dev.beex.model.data.DatasetReader.read(hard);
         assertThat(back).hasSize((int) Math.round(json.get("hardFraction").asDouble() * 120)).isNotEmpty();
         java.util.Map<String, String> labelOf = new java.util.HashMap<>();
-        for (dev.beex.model.data.LabeledText t : TestModels.sentences(120)) {
+        for (dev.beex.model.data.LabeledText t : TestModels.testSentences(120)) {
             labelOf.put(t.text(), t.label());
         }
         for (dev.beex.model.data.LabeledText t : back) {
@@ -153,7 +153,7 @@ class DataAndEvalCommandsTest {
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err().strip()).isEqualTo("beex: model file not found: " + dir.resolve("none.beex"));
         Path modelFile = dir.resolve("m.beex");
-        TestModels.artifact(3).write(modelFile);
+        TestModels.seededModelHalfHard(3).write(modelFile);
         Path wrongLabels = Files.writeString(dir.resolve("w.jsonl"), "{\"id\":\"a1\",\"text\":\"hi\",\"label\":\"spam\"}\n");
         CliRun.Result labels = CliRun.run("eval", "--model", modelFile.toString(), "--data", wrongLabels.toString());
         assertThat(labels.code()).isEqualTo(1);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beex.model.data.LabeledText;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +20,10 @@ class PipelineBenchTest {
     @Test
     void measuresTheJobAgainstTheBareEngine(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(3).write(model);
+        TestModels.seededModelHalfHard(3).write(model);
         ObjectMapper json = new ObjectMapper();
         List<String> lines = new ArrayList<>();
-        for (LabeledText t : TestModels.sentences(20)) {
+        for (LabeledText t : TestModels.testSentences(20)) {
             lines.add(json.writeValueAsString(Map.of("id", t.id(), "text", t.text(), "label", t.label())));
         }
         Path data = Files.write(dir.resolve("test.jsonl"), lines);
@@ -56,7 +56,7 @@ class PipelineBenchTest {
     @Test
     void badPipelineFlagsAreOneLine(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.beex");
-        TestModels.artifact(3).write(model);
+        TestModels.seededModelHalfHard(3).write(model);
         Path data = Files.write(dir.resolve("d.jsonl"), List.of("{\"id\":\"a\",\"text\":\"hi\",\"label\":\"x\"}"));
         CliRun.Result r = CliRun.run("bench", "--pipeline", "--model", model.toString(), "--data", data.toString(),
                 "--parallelism", "0");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
@@ -40,7 +41,7 @@ class TrainCommandTest {
                 "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("dev accuracy").contains("exit rule ").contains("bytes");
-        ModelArtifact artifact = ModelArtifact.read(model);
+        ModelArtifact artifact = ArtifactReader.read(model);
 
         // What train printed for dev is what eval of the written artifact reports on the same dev split.
         Matcher m = Pattern.compile("dev accuracy ([0-9.]+) \\(last exit ([0-9.]+)\\), exit rule (\\S+), mean blocks ([0-9.]+)")
@@ -77,7 +78,7 @@ class TrainCommandTest {
                 "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
                 "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--arch", "paper");
         assertThat(r.code()).as(r.err()).isZero();
-        ModelArtifact p = ModelArtifact.read(paper);
+        ModelArtifact p = ArtifactReader.read(paper);
         assertThat(p.config().lexical()).isFalse();
         assertThat(p.config().exits()).isEqualTo(2);
     }
@@ -97,7 +98,7 @@ class TrainCommandTest {
                 "--out", v2.toString(), "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("warm start from v1.beex").contains("mean blocks").contains("of 3");
-        ModelArtifact before = ModelArtifact.read(v1), after = ModelArtifact.read(v2);
+        ModelArtifact before = ArtifactReader.read(v1), after = ArtifactReader.read(v2);
         assertThat(after.config()).isEqualTo(before.config());
         assertThat(after.labels()).isEqualTo(before.labels());
         assertThat(after.metadata().get("train.init")).startsWith("v1.beex (sha256 " + before.sha256().substring(0, 12));

@@ -7,7 +7,7 @@ import dev.beex.pipeline.kafka.TextEncoder;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,9 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
@@ -40,7 +38,7 @@ class BoundedOutputsEndToEndTest {
     void aDeadLetterLargerThanItsTopicAllowsCannotStopTheJob() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bounded", 1, Map.of("input.format", "json"),
                 Map.of("max.message.bytes", "50000"));
-        List<LabeledText> good = TestModels.sentences(20);
+        List<LabeledText> good = TestModels.testSentences(20);
         TextEncoder encoder = new TextEncoder(h.format());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (LabeledText t : good.subList(0, 10)) {
@@ -51,9 +49,8 @@ class BoundedOutputsEndToEndTest {
         for (LabeledText t : good.subList(10, 20)) {
             records.add(encoder.record(h.topics.text(), t.id(), t.text(), Instant.now(), null));
         }
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
-            h.deploy(1, TestModels.artifact(1));
+        h.whileRunning(out -> {
+            h.deploy(1, TestModels.seededModelHalfHard(1));
             h.produce(records);
             out.awaitUntil(o -> o.predictions.size() >= 20 && o.deadLetters.size() >= 1, WAIT)
                     .settle(Duration.ofSeconds(1));
@@ -64,9 +61,7 @@ class BoundedOutputsEndToEndTest {
             assertThat(d.getReason()).isEqualTo("TEXT_TOO_LARGE");
             assertThat(d.getValue().remaining()).isPositive().isLessThan(50_000);
             assertThat(huge.length).isGreaterThan(70_000);
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 
     @Test
@@ -82,17 +77,14 @@ class BoundedOutputsEndToEndTest {
                 "\uFEFF{\"id\":\"bom\",\"text\":\"a fine sentence\"}")) {
             records.add(new ProducerRecord<>(h.topics.text(), v.getBytes(StandardCharsets.UTF_8)));
         }
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
-            h.deploy(1, TestModels.artifact(1));
+        h.whileRunning(out -> {
+            h.deploy(1, TestModels.seededModelHalfHard(1));
             h.produce(records);
             out.awaitUntil(o -> o.predictions.size() + o.deadLetters.size() >= records.size(), WAIT)
                     .settle(Duration.ofSeconds(1));
             assertThat(out.predictions).extracting(p -> p.getId()).containsExactly("bom");
             assertThat(out.deadLetters).extracting(DeadLetter::getReason).containsExactly(
                     "NO_CONTENT", "NO_CONTENT", "NO_CONTENT", "UNDECODABLE", "UNDECODABLE");
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 }

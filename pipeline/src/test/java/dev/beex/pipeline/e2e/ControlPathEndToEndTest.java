@@ -9,7 +9,7 @@ import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.testing.EmbeddedKafkaExtension;
 import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
-import dev.beex.pipeline.testing.TestModels;
+import dev.beex.model.testing.TestModels;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.PredictionRecord;
 import java.net.InetSocketAddress;
@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,21 +44,18 @@ class ControlPathEndToEndTest {
     @Test
     void aFreshStartServesOnlyTheLatestDecisionAndARestartRepeatsNoModelEvent() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "bootstrap", 2, Map.of());
-        List<LabeledText> data = TestModels.sentences(160);
+        List<LabeledText> data = TestModels.testSentences(160);
         // The history a fresh job finds: v1, v2, a rollback of v2 (to v1), then v3.
-        h.deploy(1, TestModels.artifact(1));
-        h.deploy(2, TestModels.artifact(2));
+        h.deploy(1, TestModels.seededModelHalfHard(1));
+        h.deploy(2, TestModels.seededModelHalfHard(2));
         h.publish(ModelUpdates.rollback("test-model", 0));
-        h.deploy(3, TestModels.artifact(3));
+        h.deploy(3, TestModels.seededModelHalfHard(3));
         h.produceTexts(data.subList(0, 100)); // waiting before the job starts
 
-        JobClient first = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             out.awaitUntil(o -> o.predictions.size() >= 100, WAIT).settle(Duration.ofSeconds(2));
             assertThat(versions(out.predictions)).as("versions that served").isEqualTo(Map.of(3L, 100L));
-        } finally {
-            first.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
         Map<String, Long> eventsAfterFirstRun;
         try (Outputs out = h.outputs()) {
             eventsAfterFirstRun = eventCounts(out.settle(Duration.ofSeconds(2)).modelEvents);
@@ -70,21 +65,18 @@ class ControlPathEndToEndTest {
                 "ACTIVE v1", 2L, "ACTIVE v2", 1L, "ACTIVE v3", 1L));
 
         // A restart without savepoint: the control topic is replayed, the text group resumes.
-        JobClient second = h.start();
-        try (Outputs out = h.outputs()) {
+        h.whileRunning(out -> {
             h.produceTexts(data.subList(100, 160));
             out.awaitUntil(o -> o.predictions.stream().map(PredictionRecord::getId).distinct().count() >= 160, WAIT)
                     .settle(Duration.ofSeconds(3));
             assertThat(versions(out.predictions).keySet()).containsOnly(3L);
             assertThat(eventCounts(out.modelEvents)).as("no model event is written twice").isEqualTo(eventsAfterFirstRun);
-        } finally {
-            second.cancel().get(30, TimeUnit.SECONDS);
-        }
+        });
     }
 
     @Test
     void aUriModelIsFetchedAndValidatedOnceWhateverTheParallelism() throws Exception {
-        ModelArtifact model = TestModels.artifact(1);
+        ModelArtifact model = TestModels.seededModelHalfHard(1);
         byte[] bytes = model.toBytes();
         AtomicInteger fetches = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -96,17 +88,17 @@ class ControlPathEndToEndTest {
         });
         server.start();
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "fetch-once", 3, Map.of());
-        List<LabeledText> data = TestModels.sentences(90);
-        JobClient job = h.start();
-        try (Outputs out = h.outputs()) {
-            h.publish(ModelUpdates.deployUri("test-model", 1,
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/m.beex", ModelUpdates.sha256Hex(bytes), null, null));
-            h.produceTexts(data);
-            out.awaitUntil(o -> o.predictions.size() >= data.size(), WAIT).settle(Duration.ofSeconds(1));
-            assertThat(versions(out.predictions)).isEqualTo(Map.of(1L, 90L));
-            assertThat(fetches.get()).as("HTTP fetches of the artifact by a 3-subtask job").isEqualTo(1);
+        List<LabeledText> data = TestModels.testSentences(90);
+        try {
+            h.whileRunning(out -> {
+                h.publish(ModelUpdates.deployUri("test-model", 1, "http://127.0.0.1:" + server.getAddress().getPort()
+                        + "/m.beex", ModelUpdates.sha256Hex(bytes), null, null));
+                h.produceTexts(data);
+                out.awaitUntil(o -> o.predictions.size() >= data.size(), WAIT).settle(Duration.ofSeconds(1));
+                assertThat(versions(out.predictions)).isEqualTo(Map.of(1L, 90L));
+                assertThat(fetches.get()).as("HTTP fetches of the artifact by a 3-subtask job").isEqualTo(1);
+            });
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
             server.stop(0);
         }
     }

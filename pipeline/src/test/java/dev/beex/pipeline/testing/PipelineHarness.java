@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -52,12 +53,7 @@ public final class PipelineHarness {
         kafka.createTopic(topics.deadLetters(), 2, deadLetterTopicConfig);
         Map<String, String> props = new HashMap<>();
         props.put(JobConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        props.put(JobConfig.TOPIC_TEXT, topics.text());
-        props.put(JobConfig.TOPIC_CONTROL, topics.control());
-        props.put(JobConfig.TOPIC_PREDICTIONS, topics.predictions());
-        props.put(JobConfig.TOPIC_HARD_EXAMPLES, topics.hardExamples());
-        props.put(JobConfig.TOPIC_DEAD_LETTERS, topics.deadLetters());
-        props.put(JobConfig.TOPIC_MODEL_EVENTS, topics.modelEvents());
+        props.putAll(JobConfig.topicProperties(topics));
         props.put(JobConfig.GROUP_ID, p + "group");
         props.put(JobConfig.TRANSACTIONAL_ID_PREFIX, p + "tx");
         props.put(JobConfig.CHECKPOINT_INTERVAL_MS, "300");
@@ -76,6 +72,22 @@ public final class PipelineHarness {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         BeexJob.build(env, config);
         return env.executeAsync("beex test " + topics.text());
+    }
+
+    /** What a test does while the job runs, reading its outputs. */
+    @FunctionalInterface
+    public interface WhileRunning {
+        void run(Outputs out) throws Exception;
+    }
+
+    /** Starts the job, runs {@code test} with the outputs open, then cancels the job, also when the test fails. */
+    public void whileRunning(WhileRunning test) throws Exception {
+        JobClient job = start();
+        try (Outputs out = outputs()) {
+            test.run(out);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
     }
 
     public Properties client() {

@@ -2,6 +2,7 @@ package dev.beex.model.engine;
 
 import dev.beex.model.BitPacking;
 import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 /**
  * Bit-packed linear layer {@code y_o = (α_o·β)·s_o + b'_o} with the exact integer dot
@@ -106,7 +107,7 @@ public final class BinaryLinear implements LinearKernel {
     }
 
     @Override
-    public void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y) {
+    public void forward(float[] x, PackedActivations packed, MatMul matMul, int n, float[] y) {
         if (packed.length != in) {
             throw new IllegalStateException("input packed with length " + packed.length + ", layer expects " + in);
         }

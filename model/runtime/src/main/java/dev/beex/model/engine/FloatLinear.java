@@ -1,12 +1,12 @@
 package dev.beex.model.engine;
 
-import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 /**
  * Dense float linear layer {@code y_o = Σ_k W[o][k]·x_k + b_o}, for float-precision models and
  * for the float baseline of the benchmark. The weights are kept transposed ({@code [in][out]})
  * as row arrays and multiplied with the training path's own
- * {@link Kernels#matmul} (i-k-j, four weight rows per pass into a row accumulator: every array
+ * {@link MatMul} (i-k-j, four weight rows per pass into a row accumulator: every array
  * of the inner loop indexed by the bare loop index, which HotSpot 17 vectorizes). Float models
  * therefore round exactly alike in both paths. (A variant keeping four token rows live per
  * weight-row load measured slower: offset indexing defeats the vectorizer.)
@@ -14,7 +14,7 @@ import dev.beex.model.kernels.Kernels;
 public final class FloatLinear implements LinearKernel {
     private final int in;
     private final int out;
-    /** {@code [in][out]}: one array per input row, the layout HotSpot vectorizes (see Kernels.matmul). */
+    /** {@code [in][out]}: one array per input row, the layout HotSpot vectorizes (see MatMul). */
     private final float[][] wt;
     private final float[] bias;
 
@@ -56,8 +56,8 @@ public final class FloatLinear implements LinearKernel {
     }
 
     @Override
-    public void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y) {
-        Kernels.matmul(x, 0, in, 1, wt, 0, y, 0, out, n, in, out, false, rowScratch);
+    public void forward(float[] x, PackedActivations packed, MatMul matMul, int n, float[] y) {
+        matMul.multiply(x, 0, in, wt, 0, y, 0, out, n, in, out);
         for (int t = 0; t < n; t++) {
             int yo = t * out;
             for (int o = 0; o < out; o++) {

@@ -18,6 +18,7 @@ import dev.beex.model.exit.ExitRule;
 import dev.beex.model.kernels.AttentionKernel;
 import dev.beex.model.kernels.ExitKernel;
 import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,8 +68,8 @@ public final class InferenceEngine {
     private final float[] gateOut;
     private final float[] filterOut;
     private final AttentionKernel.Buffers attnBuffers;
-    /** Row scratch of the dense float kernels. */
-    private final float[] rowScratch;
+    /** Products of the dense float kernels (holds their row scratch). */
+    private final MatMul matMul;
     private final float[] pool;
     private final float[] probs;
     private final PackedActivations packed;
@@ -113,7 +114,7 @@ public final class InferenceEngine {
         this.gateOut = new float[td];
         this.filterOut = new float[td];
         this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens);
-        this.rowScratch = new float[Math.max(d, hidden)];
+        this.matMul = new MatMul(Math.max(d, hidden));
         this.pool = new float[c.blockExitInput()];   // [pool ; lex]
         this.probs = new float[numLabels];
         this.packed = new PackedActivations(maxTokens, Math.max(d, hidden));
@@ -378,7 +379,7 @@ public final class InferenceEngine {
             packed.pack(in, n, kernel.in(), kernel.shift());
             packedInput = layer.input();
         }
-        kernel.forward(in, packed, rowScratch, n, out);
+        kernel.forward(in, packed, matMul, n, out);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.beex.model.engine;
 
+import dev.beex.model.kernels.MatMul;
+
 /** One linear layer of the engine, applied to {@code n} token rows at once. Immutable; shared. */
 interface LinearKernel {
     int in();
@@ -15,7 +17,7 @@ interface LinearKernel {
     /**
      * {@code y[t·out + o]} for {@code t < n}. A binary layer reads {@code packed} (the input
      * binarized around {@link #shift()}); a float layer reads {@code x[t·in + k]} and uses
-     * {@code rowScratch} (length >= out, owned by the calling engine).
+     * multiplies with {@code matMul} (wide enough for out, owned by the calling engine).
      */
-    void forward(float[] x, PackedActivations packed, float[] rowScratch, int n, float[] y);
+    void forward(float[] x, PackedActivations packed, MatMul matMul, int n, float[] y);
 }

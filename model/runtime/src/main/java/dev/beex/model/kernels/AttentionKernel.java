@@ -15,13 +15,13 @@ public final class AttentionKernel {
         private final float[][] kT;      // [d][n] keys transposed: score rows become axpys
         private final float[][] vH;      // [heads·n][dh] values split per head
         private final float[] probs;     // [heads][n][n]
-        private final float[] acc;
+        private final MatMul matMul;
 
         public Buffers(int dim, int heads, int maxTokens) {
             this.kT = new float[dim][maxTokens];
             this.vH = new float[heads * maxTokens][dim / heads];
             this.probs = new float[heads * maxTokens * maxTokens];
-            this.acc = new float[Math.max(dim, maxTokens)];
+            this.matMul = new MatMul(Math.max(dim, maxTokens));
         }
 
         /** Softmax of head h, row i (query i) starts at {@code (h·n + i)·n}. */
@@ -29,9 +29,9 @@ public final class AttentionKernel {
             return probs;
         }
 
-        /** Row scratch of {@link Kernels#matmul}, length {@code max(dim, maxTokens)}. */
-        public float[] rowScratch() {
-            return acc;
+        /** The products' row scratch, wide enough for {@code max(dim, maxTokens)} columns. */
+        public MatMul matMul() {
+            return matMul;
         }
     }
 
@@ -45,7 +45,7 @@ public final class AttentionKernel {
         for (int h = 0; h < heads; h++) {
             int ph = h * n * n, col = h * dh;
             // scores = q_h · k_hᵀ
-            Kernels.matmul(q, col, d, 1, buf.kT, col, probs, ph, n, n, dh, n, false, buf.acc);
+            buf.matMul.multiply(q, col, d, buf.kT, col, probs, ph, n, n, dh, n);
             for (int i = 0; i < n; i++) {
                 int row = ph + i * n;
                 for (int j = 0; j < n; j++) {
@@ -54,7 +54,7 @@ public final class AttentionKernel {
                 Kernels.softmax(probs, row, n);
             }
             // a_h = p · v_h
-            Kernels.matmul(probs, ph, n, 1, buf.vH, h * n, a, col, d, n, n, dh, false, buf.acc);
+            buf.matMul.multiply(probs, ph, n, buf.vH, h * n, a, col, d, n, n, dh);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.beex.model.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.beex.model.kernels.MatMul;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,7 +37,7 @@ class PackedShiftTest {
         packed.pack(x, TOKENS, IN, 0f);   // as for Q, K, V
         BinaryLinear gateLike = layer(0.5f, kernel);   // as G2: binarizes around 0.5
 
-        assertThatThrownBy(() -> gateLike.forward(x, packed, new float[OUT], TOKENS, new float[TOKENS * OUT]))
+        assertThatThrownBy(() -> gateLike.forward(x, packed, new MatMul(OUT), TOKENS, new float[TOKENS * OUT]))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("shift 0.0")
                 .hasMessageContaining("around 0.5");
@@ -49,8 +50,8 @@ class PackedShiftTest {
         PackedActivations packed = new PackedActivations(TOKENS, IN);
         packed.pack(x, TOKENS, IN, 0.5f);
         float[] first = new float[TOKENS * OUT], again = new float[TOKENS * OUT];
-        layer(0.5f, kernel).forward(x, packed, new float[OUT], TOKENS, first);
-        layer(0.5f, kernel).forward(x, packed, new float[OUT], TOKENS, again);   // the same packing, reused
+        layer(0.5f, kernel).forward(x, packed, new MatMul(OUT), TOKENS, first);
+        layer(0.5f, kernel).forward(x, packed, new MatMul(OUT), TOKENS, again);   // the same packing, reused
 
         assertThat(packed.shift).isEqualTo(0.5f);
         assertThat(again).isEqualTo(first);

@@ -100,10 +100,7 @@ public record EvalReport(int records, List<String> labels, String rule, double a
         o.put("macroF1", macroF1);
         o.put("fullDepthAccuracy", fullDepthAccuracy);
         o.put("fullDepthMacroF1", fullDepthMacroF1);
-        ArrayNode pe = o.putArray("perExitAccuracy");
-        for (double a : perExitAccuracy) {
-            pe.add(a);
-        }
+        putArray(o, "perExitAccuracy", perExitAccuracy);
         o.put("meanBlocks", meanBlocks);
         o.put("blocks", blocks);
         o.put("hardFraction", hardFraction);
@@ -114,17 +111,11 @@ public record EvalReport(int records, List<String> labels, String rule, double a
         for (long c : exitHistogram) {
             hist.add(c);
         }
-        ArrayNode fixed = o.putArray("fixedDepthAccuracy");
-        for (double a : fixedDepthAccuracy) {
-            fixed.add(a);
-        }
+        putArray(o, "fixedDepthAccuracy", fixedDepthAccuracy);
         if (exitsBeforeBlocks() > 0) {
             o.put("exit0Accuracy", exit0Accuracy());
         }
-        ArrayNode fixedSaved = o.putArray("fixedDepthFlopsSaved");
-        for (double a : fixedDepthFlopsSaved) {
-            fixedSaved.add(a);
-        }
+        putArray(o, "fixedDepthFlopsSaved", fixedDepthFlopsSaved);
         o.put("flopsSaved", flopsSaved);
         o.put("meanTokens", meanTokens);
         o.put("flopsPerRecord", flopsPerRecord);
@@ -165,6 +156,13 @@ public record EvalReport(int records, List<String> labels, String rule, double a
             }
         }
         o.put("floor", 0.0);
+    }
+
+    private static void putArray(ObjectNode o, String field, double[] values) {
+        ArrayNode a = o.putArray(field);
+        for (double v : values) {
+            a.add(v);
+        }
     }
 
     private static void numberOrNull(ObjectNode o, String field, double v) {

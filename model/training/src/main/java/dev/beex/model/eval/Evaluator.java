@@ -6,16 +6,16 @@ import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.exit.ExitSweep;
+import dev.beex.model.parallel.Tasks;
 import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -103,28 +103,9 @@ public final class Evaluator {
             worker.run();
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "beex-eval");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Tasks.daemonPool(threads, "beex-eval");
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(worker));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
-            }
-            throw new IllegalStateException(c);
+            Tasks.runAll(pool, Collections.nCopies(threads, Executors.callable(worker)), "evaluation");
         } finally {
             pool.shutdownNow();
         }

@@ -2,6 +2,7 @@ package dev.beex.model.nn;
 
 import dev.beex.model.kernels.AttentionKernel;
 import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 /**
  * Training side of multi-head attention ({@link AttentionKernel} holds the shared forward) over the n real tokens (no mask, no padding):
@@ -50,7 +51,8 @@ public final class Attention {
 
     /** Given dL/da, ADDS dL/dq, dL/dk, dL/dv into dq, dk, dv. */
     public void backward(float[] da, float[] dq, float[] dk, float[] dv) {
-        float[] probs = buffers.probabilities(), acc = buffers.rowScratch();
+        float[] probs = buffers.probabilities();
+        MatMul matMul = buffers.matMul();
         AttentionKernel.transpose(v, n, d, vT);
         AttentionKernel.splitHeads(q, n, d, heads, qH);
         AttentionKernel.splitHeads(k, n, d, heads, kH);
@@ -58,9 +60,9 @@ public final class Attention {
         for (int h = 0; h < heads; h++) {
             int ph = h * n * n, col = h * dh, hr = h * n;
             // dp = da_h · v_hᵀ
-            Kernels.matmul(da, col, d, 1, vT, col, dp, 0, n, n, dh, n, false, acc);
+            matMul.multiply(da, col, d, vT, col, dp, 0, n, n, dh, n);
             // dv_h += pᵀ · da_h
-            Kernels.matmul(probs, ph, 1, n, daH, hr, dv, col, d, n, n, dh, true, acc);
+            matMul.multiplyTransposedAdd(probs, ph, n, daH, hr, dv, col, d, n, n, dh);
             // softmax backward, then the scale: dp becomes ds·scale
             for (int i = 0; i < n; i++) {
                 int row = i * n, prow = ph + i * n;
@@ -73,8 +75,8 @@ public final class Attention {
                 }
             }
             // dq_h += ds · k_h ; dk_h += dsᵀ · q_h
-            Kernels.matmul(dp, 0, n, 1, kH, hr, dq, col, d, n, n, dh, true, acc);
-            Kernels.matmul(dp, 0, 1, n, qH, hr, dk, col, d, n, n, dh, true, acc);
+            matMul.multiplyAdd(dp, 0, n, kH, hr, dq, col, d, n, n, dh);
+            matMul.multiplyTransposedAdd(dp, 0, n, qH, hr, dk, col, d, n, n, dh);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.beex.model.nn;
 
 import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 import dev.beex.model.BitPacking;
 import dev.beex.model.LinearParams;
@@ -30,7 +31,7 @@ public final class BinaryLinear implements Linear {
     private final float[] gs;      // [T][out] scratch: g·α·β
     private final float[] dxb;     // [T][in]  scratch: dL/dB(u)
     private final float[] dBetaIn; // [T]    scratch: (dL/dβ) / in
-    private final float[] acc;     // matmul row scratch
+    private final MatMul matMul;
     private final long[] xbits;    // B(x − c) of one token, packed (BitPacking)
     private final float[] dAlpha;  // [out] accumulated until finishGradients
     private final float[] gAlpha;  // [out] Σ g·α, accumulated (only used when c ≠ 0)
@@ -45,7 +46,7 @@ public final class BinaryLinear implements Linear {
         this.out = weights.params.out;
         this.shift = weights.params.actShift;
         this.xb = new float[maxTokens][in];
-        this.acc = new float[Math.max(in, out)];
+        this.matMul = new MatMul(Math.max(in, out));
         this.xbits = new long[weights.words];
         this.beta = new float[maxTokens];
         this.s = new float[maxTokens * out];
@@ -72,7 +73,7 @@ public final class BinaryLinear implements Linear {
             if (binarizer == Binarizer.SIGN) {
                 signDots(x, xr, t);
             } else {
-                Kernels.matmul(xbt, 0, in, 1, w.transposed, 0, s, t * out, out, 1, in, out, false, acc);
+                matMul.multiply(xbt, 0, in, w.transposed, 0, s, t * out, out, 1, in, out);
             }
         }
         float[] alpha = w.alpha, fold = w.foldedBias;
@@ -120,7 +121,7 @@ public final class BinaryLinear implements Linear {
             dBetaIn[t] = dBeta / in;
         }
         // dL/dB(u) = gs · B(W)
-        Kernels.matmul(gs, 0, out, 1, w.rows, 0, dxb, 0, in, tokens, out, in, false, acc);
+        matMul.multiply(gs, 0, out, w.rows, 0, dxb, 0, in, tokens, out, in);
         for (int t = 0; t < tokens; t++) {
             int xr = xOff + t * in, br = t * in, dr = dxOff + t * in;
             float db2 = dBetaIn[t];
@@ -130,7 +131,7 @@ public final class BinaryLinear implements Linear {
             }
         }
         // dL/dB(W) (without the c term, added in finishGradients) += gsᵀ · B(u)
-        Kernels.matmul(gs, 0, 1, out, xb, 0, grad.weight, 0, in, out, tokens, in, true, acc);
+        matMul.multiplyTransposedAdd(gs, 0, out, xb, 0, grad.weight, 0, in, out, tokens, in);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.beex.model.nn;
 
-import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 import dev.beex.model.LinearParams;
 
@@ -10,7 +10,7 @@ public final class FloatLinear implements Linear {
     private final int in;
     private final int out;
     private final float[][] xRows;  // copy of the input rows (for dW)
-    private final float[] acc;
+    private final MatMul matMul;
     private int tokens;
 
     public FloatLinear(LinearWeights weights, int maxTokens) {
@@ -18,14 +18,14 @@ public final class FloatLinear implements Linear {
         this.in = weights.params.in;
         this.out = weights.params.out;
         this.xRows = new float[maxTokens][in];
-        this.acc = new float[Math.max(in, out)];
+        this.matMul = new MatMul(Math.max(in, out));
     }
 
     @Override
     public void forward(float[] x, int xOff, int tokens, float[] y, int yOff) {
         this.tokens = tokens;
-        Kernels.toRows(x, xOff, in, tokens, in, xRows, 0);
-        Kernels.matmul(x, xOff, in, 1, w.transposed, 0, y, yOff, out, tokens, in, out, false, acc);
+        MatMul.toRows(x, xOff, in, tokens, in, xRows, 0);
+        matMul.multiply(x, xOff, in, w.transposed, 0, y, yOff, out, tokens, in, out);
         float[] b = w.params.bias;
         for (int t = 0; t < tokens; t++) {
             int row = yOff + t * out;
@@ -45,9 +45,9 @@ public final class FloatLinear implements Linear {
             }
         }
         // dx += dy · W        (W is [out][in])
-        Kernels.matmul(dy, dyOff, out, 1, w.rows, 0, dx, dxOff, in, tokens, out, in, true, acc);
+        matMul.multiplyAdd(dy, dyOff, out, w.rows, 0, dx, dxOff, in, tokens, out, in);
         // dW += dyᵀ · x
-        Kernels.matmul(dy, dyOff, 1, out, xRows, 0, grad.weight, 0, in, out, tokens, in, true, acc);
+        matMul.multiplyTransposedAdd(dy, dyOff, out, xRows, 0, grad.weight, 0, in, out, tokens, in);
     }
 
     @Override

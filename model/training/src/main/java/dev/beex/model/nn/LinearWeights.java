@@ -1,6 +1,7 @@
 package dev.beex.model.nn;
 
 import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 import dev.beex.model.BitPacking;
 import dev.beex.model.LinearParams;
@@ -10,7 +11,7 @@ import dev.beex.model.LinearParams;
  * latent {@link LinearParams} once per optimizer step and shared read-only by all threads.
  * Binarized: {@code wb = B(W)} as rows {@code [out][in]} and transposed rows {@code [in][out]},
  * α_o = mean|W_o|, {@code foldedBias_o = b_o + c·(α_o·Σ_k wb_ok)}. Float: W and Wᵀ as rows.
- * (Row arrays, not one flat array: see {@link Kernels#matmul}.)
+ * (Row arrays, not one flat array: see {@link MatMul}.)
  */
 public final class LinearWeights {
     public final LinearParams params;

@@ -5,6 +5,7 @@ import dev.beex.model.Precision;
 import dev.beex.model.exit.ExitSweep;
 import dev.beex.model.text.TokenizerOptions;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Everything that shapes a training run. {@link #defaults()} is the one set of defaults used
@@ -111,9 +112,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
     }
 
     public TrainOptions withLexical(LexicalOptions lexical) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
-                exitTolerance, hardBudget, lexical);
+        return with(o -> o.lexical = lexical);
     }
 
     /** The paper's network ({@code --arch paper}): no lexical path, one exit per block. */
@@ -159,8 +158,13 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
     }
 
     public TrainOptions withShape(int dim, int heads, int blocks, int slfnHidden, int maxTokens) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> {
+            o.dim = dim;
+            o.heads = heads;
+            o.blocks = blocks;
+            o.slfnHidden = slfnHidden;
+            o.maxTokens = maxTokens;
+        });
     }
 
     /**
@@ -176,59 +180,109 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
     }
 
     public TrainOptions withPrecision(Precision p) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, p, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.precision = p);
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> {
+            o.epochs = epochs;
+            o.batchSize = batchSize;
+            o.learningRate = learningRate;
+        });
     }
 
     public TrainOptions withSeed(long seed) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.seed = seed);
     }
 
     public TrainOptions withThreads(int threads) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.threads = threads);
     }
 
     public TrainOptions withRegularization(float dropout, float weightDecay, float gradClip) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> {
+            o.dropout = dropout;
+            o.weightDecay = weightDecay;
+            o.gradClip = gradClip;
+        });
     }
 
     public TrainOptions withTokenDropout(float tokenDropout) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.tokenDropout = tokenDropout);
     }
 
     public TrainOptions withExitWeights(String spec) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, spec, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.exitWeights = spec);
     }
 
     public TrainOptions withVocabulary(int maxVocab, int minCount) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> {
+            o.maxVocab = maxVocab;
+            o.minCount = minCount;
+        });
     }
 
     public TrainOptions withWarmup(float warmup) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget, lexical);
+        return with(o -> o.warmup = warmup);
     }
 
     public TrainOptions withExitTolerance(double tolerance) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads, tolerance, hardBudget, lexical);
+        return with(o -> o.exitTolerance = tolerance);
     }
 
     public TrainOptions withHardBudget(double budget) {
-        return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
-                batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed, threads,
-                exitTolerance, budget, lexical);
+        return with(o -> o.hardBudget = budget);
+    }
+
+    /** These options with {@code change} applied, validated again. */
+    private TrainOptions with(Consumer<Fields> change) {
+        Fields o = new Fields(this);
+        change.accept(o);
+        return o.build();
+    }
+
+    /** The components as mutable fields: a wither changes a few and builds a new record. */
+    private static final class Fields {
+        int dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount;
+        Precision precision;
+        int epochs, batchSize;
+        float learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout;
+        String exitWeights;
+        long seed;
+        int threads;
+        double exitTolerance, hardBudget;
+        LexicalOptions lexical;
+
+        Fields(TrainOptions o) {
+            dim = o.dim;
+            heads = o.heads;
+            blocks = o.blocks;
+            slfnHidden = o.slfnHidden;
+            maxTokens = o.maxTokens;
+            maxVocab = o.maxVocab;
+            minCount = o.minCount;
+            precision = o.precision;
+            epochs = o.epochs;
+            batchSize = o.batchSize;
+            learningRate = o.learningRate;
+            warmup = o.warmup;
+            weightDecay = o.weightDecay;
+            gradClip = o.gradClip;
+            dropout = o.dropout;
+            tokenDropout = o.tokenDropout;
+            exitWeights = o.exitWeights;
+            seed = o.seed;
+            threads = o.threads;
+            exitTolerance = o.exitTolerance;
+            hardBudget = o.hardBudget;
+            lexical = o.lexical;
+        }
+
+        TrainOptions build() {
+            return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
+                    batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed,
+                    threads, exitTolerance, hardBudget, lexical);
+        }
     }
 
     private static void require(boolean ok, String message) {

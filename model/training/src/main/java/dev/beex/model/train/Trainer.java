@@ -3,6 +3,7 @@ package dev.beex.model.train;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Tensor;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.eval.Evaluator;
@@ -17,6 +18,7 @@ import dev.beex.model.nn.LexicalPath;
 import dev.beex.model.nn.Network;
 import dev.beex.model.nn.PreparedModel;
 import dev.beex.model.nn.Rng;
+import dev.beex.model.parallel.Tasks;
 import dev.beex.model.teacher.EmbeddingInit;
 import dev.beex.model.teacher.Teacher;
 import dev.beex.model.teacher.TeacherCache;
@@ -30,10 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -200,11 +199,7 @@ public final class Trainer {
         int warmupSteps = Math.max(1, Math.round(o.warmup() * totalSteps));
         double bestAccuracy = -1;
         int bestEpoch = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, "beex-train");
-            th.setDaemon(true);
-            return th;
-        });
+        ExecutorService pool = Tasks.daemonPool(threads, "beex-train");
         try {
             if (warmStart != null) {
                 bestAccuracy = evaluate(pool, workers, devSet, config).lastExitAccuracy();   // epoch 0: the model as it came in
@@ -431,13 +426,13 @@ public final class Trainer {
 
     /**
      * Chooses the exit rule on dev for the model AS STORED: the parameters are packed and rounded to
-     * float16 exactly as the artifact will hold them ({@link ModelArtifact#create}) and dev is
+     * float16 exactly as the artifact will hold them ({@link ArtifactWriter#create}) and dev is
      * scored by the engine ({@link Evaluator#collect}), the very path {@code beex eval} takes, so the
      * dev figures and the rule printed here are what {@code beex eval} reports for the written file.
      */
     private static Calibrated calibrate(ModelParams params, Tokenizer tokenizer, List<String> labels,
                                         List<LabeledText> dev, TrainOptions o) {
-        ModelArtifact stored = ModelArtifact.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
+        ModelArtifact stored = ArtifactWriter.create(params, tokenizer, labels, ExitRule.FULL_DEPTH, Map.of());
         ExitOutputs out = new Evaluator(o.threads()).collect(stored, dev);
         ExitSweep.ExitCost cost = Evaluator.flopCost(out, new FlopCounter(stored.config()));
         List<ExitSweep.Row> rows = ExitSweep.candidates(out, o.hardBudget(), cost);
@@ -678,22 +673,6 @@ public final class Trainer {
     }
 
     private static void runAll(ExecutorService pool, List<Callable<Void>> tasks) {
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("training interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        }
+        Tasks.runAll(pool, tasks, "training");
     }
 }

@@ -7,6 +7,7 @@ import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
+import dev.beex.model.engine.PackedParams;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.nn.Initializer;
 import dev.beex.model.text.Tokenizer;
@@ -45,12 +46,21 @@ final class ArtifactFixtures {
     }
 
     static ModelArtifact smallLexical(Precision precision, long seed) {
-        return ModelArtifact.create(randomParams(smallLexicalConfig(precision), seed), tokenizer(), LABELS,
+        return ArtifactWriter.create(randomParams(smallLexicalConfig(precision), seed), tokenizer(), LABELS,
                 ExitRule.absoluteEntropy(0.9f), Map.of("name", "fixture-lexical"));
     }
 
     static ModelArtifact small(Precision precision, long seed) {
-        return ModelArtifact.create(randomParams(smallConfig(precision), seed), tokenizer(), LABELS,
+        return ArtifactWriter.create(randomParams(smallConfig(precision), seed), tokenizer(), LABELS,
                 ExitRule.entropyReduction(0.05f), Map.of("name", "fixture", "version", "1"));
+    }
+
+    /**
+     * {@code artifact} with other weights but the same stored self-test vectors, correctly hashed:
+     * what a tampered file that passes the checksum looks like (only the self-tests catch it).
+     */
+    static ModelArtifact withTamperedParams(ModelArtifact artifact, PackedParams params) throws InvalidArtifactException {
+        return ArtifactReader.fromBytes(ArtifactWriter.encode(artifact.config(), artifact.labels(), artifact.tokenizer(),
+                artifact.exitRule(), artifact.metadata(), params, artifact.selfTests()));
     }
 }

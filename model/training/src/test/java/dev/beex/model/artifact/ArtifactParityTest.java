@@ -44,15 +44,15 @@ class ArtifactParityTest {
                 .withThreads(2).withSeed(5);
         trained = new Trainer().train(TestDatasets.sentences("train"), TestDatasets.sentences("dev"), o,
                 TrainingListener.NONE);
-        ModelArtifact made = ModelArtifact.create(trained.params(), trained.tokenizer(), trained.labels(),
+        ModelArtifact made = ArtifactWriter.create(trained.params(), trained.tokenizer(), trained.labels(),
                 trained.exitRule(), Map.of("name", "parity"));
-        artifact = ModelArtifact.fromBytes(made.toBytes());
-        artifact.verifySelfTests();
+        artifact = ArtifactReader.fromBytes(made.toBytes());
+        ArtifactSelfTest.verify(artifact);
         TrainedModel p = new Trainer().train(TestDatasets.sentences("train"), TestDatasets.sentences("dev"), o.paper(),
                 TrainingListener.NONE);
-        paper = ModelArtifact.fromBytes(ModelArtifact.create(p.params(), p.tokenizer(), p.labels(), p.exitRule(),
+        paper = ArtifactReader.fromBytes(ArtifactWriter.create(p.params(), p.tokenizer(), p.labels(), p.exitRule(),
                 Map.of("name", "parity-paper")).toBytes());
-        paper.verifySelfTests();
+        ArtifactSelfTest.verify(paper);
     }
 
     @Test

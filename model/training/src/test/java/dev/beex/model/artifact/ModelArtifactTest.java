@@ -43,7 +43,7 @@ class ModelArtifactTest {
     @Test
     void roundTripIsByteIdenticalAndScoresIdentically(@TempDir Path dir) throws IOException {
         byte[] bytes = binary.toBytes();
-        ModelArtifact back = ModelArtifact.fromBytes(bytes);
+        ModelArtifact back = ArtifactReader.fromBytes(bytes);
         assertThat(back.toBytes()).isEqualTo(bytes);
         assertThat(back.sha256()).isEqualTo(binary.sha256()).hasSize(64);
         assertThat(back.config()).isEqualTo(binary.config());
@@ -54,7 +54,7 @@ class ModelArtifactTest {
 
         Path file = dir.resolve("sub/model.beex");
         back.write(file);
-        ModelArtifact fromFile = ModelArtifact.read(file);
+        ModelArtifact fromFile = ArtifactReader.read(file);
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
         assertThat(fromFile.artifactBytes()).isEqualTo(bytes.length);
 
@@ -64,16 +64,16 @@ class ModelArtifactTest {
             assertThat(pb).isEqualTo(pa);
             assertThat(b.scoreAllExits(t)).isDeepEqualTo(a.scoreAllExits(t));
         }
-        fromFile.verifySelfTests();
-        assertThat(fromFile.selfTestCount()).isGreaterThanOrEqualTo(5);
+        ArtifactSelfTest.verify(fromFile);
+        assertThat(fromFile.selfTests()).hasSizeGreaterThanOrEqualTo(5);
     }
 
     @Test
     void floatPrecisionArtifactRoundTripsAndMatchesReference() throws IOException {
         ModelArtifact f = ArtifactFixtures.small(Precision.FLOAT, 8);
-        ModelArtifact back = ModelArtifact.fromBytes(f.toBytes());
+        ModelArtifact back = ArtifactReader.fromBytes(f.toBytes());
         assertThat(back.toBytes()).isEqualTo(f.toBytes());
-        back.verifySelfTests();
+        ArtifactSelfTest.verify(back);
         assertThat(back.packed().binary()).isEmpty();
         assertThat(back.float32Bytes()).isEqualTo(f.params().float32Bytes());
         assertParamsFeedReference(back);
@@ -149,7 +149,7 @@ class ModelArtifactTest {
         byte[] b = binary.toBytes();
         for (int len : new int[] {0, 3, 10, 47, b.length / 2, b.length - 33, b.length - 1}) {
             byte[] cut = java.util.Arrays.copyOf(b, len);
-            assertThatThrownBy(() -> ModelArtifact.fromBytes(cut)).as("cut to %d bytes", len)
+            assertThatThrownBy(() -> ArtifactReader.fromBytes(cut)).as("cut to %d bytes", len)
                     .isInstanceOf(InvalidArtifactException.class)
                     .hasMessageContaining(len < 4 ? "not a beex model artifact" : "truncated");
         }
@@ -162,38 +162,38 @@ class ModelArtifactTest {
         for (int pos : new int[] {16, 17, 100, b.length / 3, b.length / 2, payloadEnd - 1, payloadEnd, b.length - 1}) {
             byte[] flipped = b.clone();
             flipped[pos] ^= 0x10;
-            assertThatThrownBy(() -> ModelArtifact.fromBytes(flipped)).as("bit flip at %d", pos)
+            assertThatThrownBy(() -> ArtifactReader.fromBytes(flipped)).as("bit flip at %d", pos)
                     .isInstanceOf(InvalidArtifactException.class)
                     .hasMessageContaining("SHA-256 mismatch");
         }
         byte[] flippedLength = b.clone();
         flippedLength[12] ^= 1;         // payload length: now announces a wrong size
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(flippedLength)).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(flippedLength)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageMatching(".*(truncated|unexpected bytes).*");
     }
 
     @Test
     void rejectsForeignFilesAndFutureVersions(@TempDir Path dir) throws IOException {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(png)).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(png)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("not a beex model artifact").hasMessageContaining("89504e47");
         byte[] zip = binary.toBytes();
         zip[0] = 'P';
         zip[1] = 'K';
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(zip)).hasMessageContaining("not a beex model artifact");
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(zip)).hasMessageContaining("not a beex model artifact");
 
         byte[] future = binary.toBytes();
         future[5] = 4;
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(future)).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(future)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("format version 4 is newer");
         byte[] old = binary.toBytes();
         old[5] = 1;                     // version 1 stored float32 parameters
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(old)).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(old)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("unsupported format version 1");
 
         Path file = dir.resolve("future.beex");
         Files.write(file, future);
-        assertThatThrownBy(() -> ModelArtifact.read(file)).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.read(file)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageStartingWith(file.toString()).hasMessageContaining("newer");
     }
 
@@ -206,12 +206,12 @@ class ModelArtifactTest {
             assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 3);
             Path file = dir.resolve("lexical-" + precision + ".beex");
             lexical.write(file);
-            ModelArtifact back = ModelArtifact.read(file);
+            ModelArtifact back = ArtifactReader.read(file);
             assertThat(back.toBytes()).isEqualTo(bytes);
             assertThat(back.config()).isEqualTo(lexical.config());
             assertThat(back.config().lexBuckets()).isEqualTo(1 << 10);
             assertThat(back.config().exits()).isEqualTo(4);
-            back.verifySelfTests();
+            ArtifactSelfTest.verify(back);
             ModelParams decoded = back.params();
             assertThat(decoded.lexTable).isEqualTo(lexical.params().lexTable);
             assertThat(decoded.lexHead.weight).isEqualTo(lexical.params().lexHead.weight);
@@ -243,8 +243,8 @@ class ModelArtifactTest {
             assertThat(file).exists();
             byte[] bytes = Files.readAllBytes(file);
             assertThat(ByteBuffer.wrap(bytes).getShort(4)).as("format of %s", name).isEqualTo((short) 2);
-            ModelArtifact old = ModelArtifact.read(file);
-            old.verifySelfTests();
+            ModelArtifact old = ArtifactReader.read(file);
+            ArtifactSelfTest.verify(old);
             assertThat(old.config().lexical()).isFalse();
             assertThat(old.config().exits()).isEqualTo(old.config().blocks());
             assertThat(old.toBytes()).isEqualTo(bytes);
@@ -264,9 +264,9 @@ class ModelArtifactTest {
         out.write(new byte[6]);
         byte[] body = payload.toByteArray();
         ByteBuffer file = ByteBuffer.allocate(16 + body.length + 32);
-        file.put(ModelArtifact.MAGIC).putShort((short) ModelArtifact.FORMAT_VERSION).putShort((short) 0).putLong(body.length).put(body);
+        file.put(ArtifactFormat.MAGIC).putShort((short) ArtifactFormat.FORMAT_VERSION).putShort((short) 0).putLong(body.length).put(body);
         file.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(file.array(), 16 + body.length)));
-        assertThatThrownBy(() -> ModelArtifact.fromBytes(file.array())).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactReader.fromBytes(file.array())).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("malformed artifact").hasMessageContaining("config");
     }
 
@@ -274,7 +274,7 @@ class ModelArtifactTest {
 
     @Test
     void selfTestsCatchTamperedWeightsThatPassTheChecksum() throws InvalidArtifactException {
-        binary.verifySelfTests();
+        ArtifactSelfTest.verify(binary);
         PackedParams p = binary.packed();
         // flip the signs of one output row of block 0's value projection: a plausible corruption
         List<BinaryMatrix> tampered = new ArrayList<>(p.binary());
@@ -285,16 +285,16 @@ class ModelArtifactTest {
         }
         tampered.set(3, new BinaryMatrix(v.rows, v.cols, v.alpha.clone(), bits));
         ModelParams floats = binary.params();
-        ModelArtifact bad = binary.withParams(PackedParams.withBinary(floats, tampered));
+        ModelArtifact bad = ArtifactFixtures.withTamperedParams(binary, PackedParams.withBinary(floats, tampered));
         assertThat(bad.sha256()).isNotEqualTo(binary.sha256());
-        assertThatThrownBy(bad::verifySelfTests).isInstanceOf(InvalidArtifactException.class)
+        assertThatThrownBy(() -> ArtifactSelfTest.verify(bad)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("self-test");
 
         // a changed float parameter (an exit head bias) is caught too
         ModelParams floats2 = binary.params();
         floats2.exitHeads[0].bias[0] += 0.5f;
-        ModelArtifact bad2 = binary.withParams(PackedParams.withBinary(floats2, p.binary()));
-        assertThatThrownBy(bad2::verifySelfTests).isInstanceOf(InvalidArtifactException.class)
+        ModelArtifact bad2 = ArtifactFixtures.withTamperedParams(binary, PackedParams.withBinary(floats2, p.binary()));
+        assertThatThrownBy(() -> ArtifactSelfTest.verify(bad2)).isInstanceOf(InvalidArtifactException.class)
                 .hasMessageContaining("self-test");
     }
 
@@ -302,14 +302,14 @@ class ModelArtifactTest {
     void createRejectsMismatchedInputs() {
         ModelConfig c = ArtifactFixtures.smallConfig(Precision.BINARY);
         ModelParams p = ArtifactFixtures.randomParams(c, 1);
-        assertThatThrownBy(() -> ModelArtifact.create(p, ArtifactFixtures.tokenizer(), List.of("a", "b", "c"),
+        assertThatThrownBy(() -> ArtifactWriter.create(p, ArtifactFixtures.tokenizer(), List.of("a", "b", "c"),
                 ExitRule.FULL_DEPTH, Map.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labels");
         ModelParams wrongVocab = new ModelParams(c.withVocabSize(c.vocabSize() + 1));
-        assertThatThrownBy(() -> ModelArtifact.create(wrongVocab, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
+        assertThatThrownBy(() -> ArtifactWriter.create(wrongVocab, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
                 ExitRule.FULL_DEPTH, Map.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vocabulary");
         ModelParams huge = ArtifactFixtures.randomParams(c, 1);
         huge.blocks[1].norm2.gamma[3] = 1e6f;     // beyond float16's ±65504: rejected, not stored as infinity
-        assertThatThrownBy(() -> ModelArtifact.create(huge, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
+        assertThatThrownBy(() -> ArtifactWriter.create(huge, ArtifactFixtures.tokenizer(), ArtifactFixtures.LABELS,
                 ExitRule.FULL_DEPTH, Map.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("float16").hasMessageContaining("[3] = 1000000.0");
     }

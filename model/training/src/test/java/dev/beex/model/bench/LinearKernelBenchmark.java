@@ -2,6 +2,7 @@ package dev.beex.model.bench;
 
 import dev.beex.model.engine.BinaryLinearProbe;
 import dev.beex.model.engine.BitKernel;
+import dev.beex.model.kernels.MatMul;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +57,7 @@ public class LinearKernelBenchmark {
     private dev.beex.model.engine.FloatLinear dense;
     private float[] wt;
     private float[] w;
-    private float[] scratch;
+    private MatMul matMul;
     private int in;
     private int out;
     private float[] x;
@@ -78,7 +79,7 @@ public class LinearKernelBenchmark {
             x[i] = (float) r.nextGaussian();
         }
         y = new float[tokens * out];
-        scratch = new float[out];
+        matMul = new MatMul(out);
         rows = new BinaryLinearProbe(w, b, in, out, tokens, BitKernel.ROWS);
         rows.pack(x, tokens);
         columns = new BinaryLinearProbe(w, b, in, out, tokens, BitKernel.COLUMNS);
@@ -120,7 +121,7 @@ public class LinearKernelBenchmark {
 
     @Benchmark
     public void floatDense(Blackhole bh) {
-        dense.forward(x, null, scratch, tokens, y);
+        dense.forward(x, null, matMul, tokens, y);
         bh.consume(y);
     }
 

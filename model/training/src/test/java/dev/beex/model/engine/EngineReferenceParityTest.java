@@ -9,7 +9,7 @@ import dev.beex.model.Precision;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.nn.ReferenceForward;
-import java.lang.management.ManagementFactory;
+import dev.beex.model.testing.Allocations;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -115,13 +115,11 @@ class EngineReferenceParityTest {
         for (int i = 0; i < 2000; i++) {        // warm up: let the JIT compile the hot path
             engine.score(ids, 1 + i % c.maxTokens(), res);
         }
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 500; i++) {
-            engine.score(ids, 1 + i % c.maxTokens(), res);
-        }
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 500; i++) {
+                engine.score(ids, 1 + i % c.maxTokens(), res);
+            }
+        });
         assertThat(allocated).as("bytes allocated by 500 scoring calls").isLessThan(4096);
     }
 

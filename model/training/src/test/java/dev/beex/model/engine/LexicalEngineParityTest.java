@@ -9,9 +9,9 @@ import dev.beex.model.RandomParams;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitRule;
 import dev.beex.model.nn.ReferenceForward;
+import dev.beex.model.testing.Allocations;
 import dev.beex.model.text.Tokenizer;
 import dev.beex.model.text.TokenizerOptions;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -137,11 +137,7 @@ class LexicalEngineParityTest {
      */
     @Test
     void exitZeroAnswersBeforeTheTextIsTokenized() {
-        List<String> corpus = new ArrayList<>();
-        Random r = new Random(17);
-        for (int i = 0; i < 300; i++) {
-            corpus.add(randomText(r, 3 + r.nextInt(20)));
-        }
+        List<String> corpus = randomCorpus(17);
         Tokenizer tokenizer = Tokenizer.build(corpus, new TokenizerOptions(20, 200, 1));
         ModelConfig c = BINARY.withVocabSize(tokenizer.vocabSize());
         EngineModel model = EngineModel.compile(PackedParams.pack(RandomParams.of(c, 17)));
@@ -172,11 +168,7 @@ class LexicalEngineParityTest {
 
     @Test
     void scoringATextAllocatesNothing() {
-        List<String> corpus = new ArrayList<>();
-        Random r = new Random(16);
-        for (int i = 0; i < 300; i++) {
-            corpus.add(randomText(r, 3 + r.nextInt(20)));
-        }
+        List<String> corpus = randomCorpus(16);
         Tokenizer tokenizer = Tokenizer.build(corpus, new TokenizerOptions(20, 200, 1));
         ModelConfig c = DEFAULT_WIDTHS.withVocabSize(tokenizer.vocabSize());
         InferenceEngine engine = new InferenceEngine(EngineModel.compile(PackedParams.pack(RandomParams.of(c, 16))),
@@ -185,14 +177,22 @@ class LexicalEngineParityTest {
         for (int i = 0; i < 3000; i++) {        // warm up: let the JIT compile the hot path
             engine.score(corpus.get(i % corpus.size()), res);
         }
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 500; i++) {
-            engine.score(corpus.get(i % corpus.size()), res);
-        }
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 500; i++) {
+                engine.score(corpus.get(i % corpus.size()), res);
+            }
+        });
         assertThat(allocated).as("bytes allocated by 500 scoring calls").isLessThan(4096);
+    }
+
+    /** 300 random texts of 3 to 22 words. */
+    private static List<String> randomCorpus(long seed) {
+        List<String> corpus = new ArrayList<>();
+        Random r = new Random(seed);
+        for (int i = 0; i < 300; i++) {
+            corpus.add(randomText(r, 3 + r.nextInt(20)));
+        }
+        return corpus;
     }
 
     static String randomText(Random r, int words) {

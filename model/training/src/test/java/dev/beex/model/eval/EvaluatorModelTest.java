@@ -7,6 +7,7 @@ import dev.beex.model.LinearParams;
 import dev.beex.model.ModelConfig;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
@@ -39,7 +40,7 @@ class EvaluatorModelTest {
                 h.weight[i] *= 6f;
             }
         }
-        model = ModelArtifact.create(p, tok, List.of("negative", "positive"), ExitRule.entropyReduction(0.1f), Map.of());
+        model = ArtifactWriter.create(p, tok, List.of("negative", "positive"), ExitRule.entropyReduction(0.1f), Map.of());
         dev = TestDatasets.sentences("dev");
     }
 

@@ -1,7 +1,7 @@
 package dev.beex.model.nn;
 
 import dev.beex.model.kernels.AttentionKernel;
-import dev.beex.model.kernels.Kernels;
+import dev.beex.model.kernels.MatMul;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,16 +11,16 @@ import org.junit.jupiter.api.Test;
 class KernelsTest {
 
     @Test
-    void matmulMatchesTheDefinitionAndTransposedAIsFree() {
+    void multiplyAddMatchesTheDefinitionAndTransposedAIsFree() {
         Rng rng = new Rng(1);
         int rows = 5, inner = 11, n = 9;
         float[] a = GradCheck.random(rng, 3 + rows * inner, 1f, 0f);
         float[] b = GradCheck.random(rng, inner * n, 1f, 0f);
         float[][] bRows = new float[inner + 2][n];
-        Kernels.toRows(b, 0, n, inner, n, bRows, 2);
+        MatMul.toRows(b, 0, n, inner, n, bRows, 2);
         float[] c0 = GradCheck.random(rng, rows * n, 1f, 0f);
         float[] viaRows = c0.clone();
-        Kernels.matmul(a, 3, inner, 1, bRows, 2, viaRows, 0, n, rows, inner, n, true, new float[n]);
+        new MatMul(n).multiplyAdd(a, 3, inner, bRows, 2, viaRows, 0, n, rows, inner, n);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < n; j++) {
                 double s = c0[i * n + j];
@@ -30,7 +30,7 @@ class KernelsTest {
                 assertThat((double) viaRows[i * n + j]).isCloseTo(s, within(1e-5));
             }
         }
-        // transposed A (aRow = 1, aCol = rows)
+        // A stored transposed (inner × rows): the same floats
         float[] at = new float[inner * rows];
         for (int i = 0; i < rows; i++) {
             for (int k = 0; k < inner; k++) {
@@ -38,7 +38,7 @@ class KernelsTest {
             }
         }
         float[] fromT = c0.clone();
-        Kernels.matmul(at, 0, 1, rows, bRows, 2, fromT, 0, n, rows, inner, n, true, new float[n]);
+        new MatMul(n).multiplyTransposedAdd(at, 0, rows, bRows, 2, fromT, 0, n, rows, inner, n);
         assertThat(fromT).containsExactly(viaRows);
     }
 
@@ -55,7 +55,7 @@ class KernelsTest {
             expected += (int) (a[k] * b[k][0]);
         }
         float[] c = new float[1];
-        Kernels.matmul(a, 0, inner, 1, b, 0, c, 0, 1, 1, inner, 1, false, new float[1]);
+        new MatMul(1).multiply(a, 0, inner, b, 0, c, 0, 1, 1, inner, 1);
         assertThat(c[0]).isEqualTo((float) expected);
     }
 

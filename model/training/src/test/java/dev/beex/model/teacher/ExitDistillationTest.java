@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.beex.model.LinearParams;
 import dev.beex.model.nn.ExitHead;
 import dev.beex.model.nn.Rng;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The exit loss with the distillation term, value and gradient, on one head. */
@@ -13,11 +14,7 @@ class ExitDistillationTest {
 
     @Test
     void lossIsTheMixOfCrossEntropyAndScaledKl() {
-        LinearParams p = new LinearParams(2, 3, false, 0f);
-        Rng rng = new Rng(4);
-        for (int i = 0; i < p.weight.length; i++) {
-            p.weight[i] = rng.uniform(-1, 1);
-        }
+        LinearParams p = randomHead(2, 4);
         p.bias[1] = 0.3f;
         float[] x = {0.5f, -1f, 1.5f, 0.2f};     // two tokens of width 2
         float[] q = {0.1f, 0.6f, 0.3f};
@@ -43,11 +40,7 @@ class ExitDistillationTest {
 
     @Test
     void gradientMatchesFiniteDifferences() {
-        LinearParams p = new LinearParams(3, 3, false, 0f);
-        Rng rng = new Rng(11);
-        for (int i = 0; i < p.weight.length; i++) {
-            p.weight[i] = rng.uniform(-1, 1);
-        }
+        LinearParams p = randomHead(3, 11);
         float[] x = {0.3f, -0.7f, 1.1f, 0.9f, 0.1f, -0.4f};
         float[] q = {0.25f, 0.05f, 0.7f};
         float lambda = 0.7f, t = 2f, weight = 0.8f;
@@ -56,35 +49,15 @@ class ExitDistillationTest {
         float[] dx = new float[x.length];
         h.forward(x, 2, null, 0, q, lambda, t);
         h.backward(0, weight, dx, null, grad);
-        double eps = 1e-3;
-        for (int i = 0; i < p.weight.length; i++) {
-            float keep = p.weight[i];
-            p.weight[i] = (float) (keep + eps);
-            double up = weight * h.forward(x, 2, null, 0, q, lambda, t);
-            p.weight[i] = (float) (keep - eps);
-            double down = weight * h.forward(x, 2, null, 0, q, lambda, t);
-            p.weight[i] = keep;
-            assertThat((double) grad.weight[i]).as("dW[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
-        }
-        for (int i = 0; i < x.length; i++) {
-            float keep = x[i];
-            x[i] = (float) (keep + eps);
-            double up = weight * h.forward(x, 2, null, 0, q, lambda, t);
-            x[i] = (float) (keep - eps);
-            double down = weight * h.forward(x, 2, null, 0, q, lambda, t);
-            x[i] = keep;
-            assertThat((double) dx[i]).as("dx[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
-        }
+        DoubleSupplier loss = () -> weight * h.forward(x, 2, null, 0, q, lambda, t);
+        assertMatchesFiniteDifferences("dW", p.weight, grad.weight, loss);
+        assertMatchesFiniteDifferences("dx", x, dx, loss);
     }
 
     /** The lexical exit 0 (a head on the lexical vector only, poolDim 0): dW and dlex. */
     @Test
     void lexicalExitGradientMatchesFiniteDifferences() {
-        LinearParams p = new LinearParams(4, 3, false, 0f);
-        Rng rng = new Rng(5);
-        for (int i = 0; i < p.weight.length; i++) {
-            p.weight[i] = rng.uniform(-1, 1);
-        }
+        LinearParams p = randomHead(4, 5);
         float[] lex = {0.4f, -0.9f, 0.2f, 1.3f};
         float[] q = {0.6f, 0.3f, 0.1f};
         float lambda = 0.5f, t = 2f, weight = 0.7f;
@@ -93,24 +66,32 @@ class ExitDistillationTest {
         float[] dLex = new float[lex.length];
         h.forward(null, 0, lex, 2, q, lambda, t);
         h.backward(2, weight, null, dLex, grad);
-        double eps = 1e-3;
+        DoubleSupplier loss = () -> weight * h.forward(null, 0, lex, 2, q, lambda, t);
+        assertMatchesFiniteDifferences("dW", p.weight, grad.weight, loss);
+        assertMatchesFiniteDifferences("dlex", lex, dLex, loss);
+    }
+
+    /** A head of {@code in} inputs and 3 classes, weights uniform in [-1, 1), zero bias. */
+    private static LinearParams randomHead(int in, long seed) {
+        LinearParams p = new LinearParams(in, 3, false, 0f);
+        Rng rng = new Rng(seed);
         for (int i = 0; i < p.weight.length; i++) {
-            float keep = p.weight[i];
-            p.weight[i] = (float) (keep + eps);
-            double up = weight * h.forward(null, 0, lex, 2, q, lambda, t);
-            p.weight[i] = (float) (keep - eps);
-            double down = weight * h.forward(null, 0, lex, 2, q, lambda, t);
-            p.weight[i] = keep;
-            assertThat((double) grad.weight[i]).as("dW[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
+            p.weight[i] = rng.uniform(-1, 1);
         }
-        for (int i = 0; i < lex.length; i++) {
-            float keep = lex[i];
-            lex[i] = (float) (keep + eps);
-            double up = weight * h.forward(null, 0, lex, 2, q, lambda, t);
-            lex[i] = (float) (keep - eps);
-            double down = weight * h.forward(null, 0, lex, 2, q, lambda, t);
-            lex[i] = keep;
-            assertThat((double) dLex[i]).as("dlex[%d]", i).isCloseTo((up - down) / (2 * eps), within(2e-3));
+        return p;
+    }
+
+    /** Each coordinate of {@code param}: the central difference of {@code loss} equals {@code analytic}. */
+    private static void assertMatchesFiniteDifferences(String name, float[] param, float[] analytic, DoubleSupplier loss) {
+        double eps = 1e-3;
+        for (int i = 0; i < param.length; i++) {
+            float keep = param[i];
+            param[i] = (float) (keep + eps);
+            double up = loss.getAsDouble();
+            param[i] = (float) (keep - eps);
+            double down = loss.getAsDouble();
+            param[i] = keep;
+            assertThat((double) analytic[i]).as("%s[%d]", name, i).isCloseTo((up - down) / (2 * eps), within(2e-3));
         }
     }
 

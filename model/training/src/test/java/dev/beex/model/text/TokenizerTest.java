@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
+import dev.beex.model.testing.Allocations;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -192,7 +192,6 @@ class TokenizerTest {
 
     @Test
     void encodeAllocatesNothingPerTokenInSteadyState() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Tokenizer.Encoder enc = sentences.newEncoder();
         int[] ids = new int[128];
         String shortText = "the food was good and the service fr33 v1agra";
@@ -201,12 +200,11 @@ class TokenizerTest {
             enc.encode(shortText, ids);
             enc.encode(longText, ids);
         }
-        long id = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(id);
-        for (int i = 0; i < 1000; i++) {
-            enc.encode(longText, ids);
-        }
-        long perLongCall = (mx.getThreadAllocatedBytes(id) - before) / 1000;
+        long perLongCall = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 1000; i++) {
+                enc.encode(longText, ids);
+            }
+        }) / 1000;
         assertThat(enc.encode(longText, ids)).isEqualTo(128);
         // ~128 tokens per call: even one small object per token would be >= 16 bytes x 128
         assertThat(perLongCall).isLessThan(256);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.beex.model.ModelParams;
 import dev.beex.model.Precision;
 import dev.beex.model.Tensor;
+import dev.beex.model.artifact.ArtifactWriter;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
 import dev.beex.model.artifact.ModelArtifact;
@@ -37,7 +38,7 @@ class TrainerTest {
         assertThat(progress.get(progress.size() - 1).etaMillis()).isZero();
 
         // held-out test split, scored by the engine of the stored model with the calibrated rule
-        ModelArtifact stored = ModelArtifact.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
+        ModelArtifact stored = ArtifactWriter.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
         assertThat(new Evaluator(2).evaluate(stored, TestDatasets.sentences("test")).accuracy()).isGreaterThan(0.68);
     }
 
@@ -51,7 +52,7 @@ class TrainerTest {
         List<LabeledText> train = TestDatasets.sentences("train"), dev = TestDatasets.sentences("dev");
         TrainOptions o = tiny().withHardBudget(0.05);
         TrainedModel m = new Trainer().train(train, dev, o, TrainingListener.NONE);
-        ModelArtifact written = ModelArtifact.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
+        ModelArtifact written = ArtifactWriter.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
         EvalReport eval = new Evaluator(1).evaluate(written, dev, written.exitRule(), 0.05);
         assertThat(written.exitRule()).isEqualTo(m.exitRule());
         assertThat(eval.accuracy()).isEqualTo(m.devAccuracy());
@@ -148,7 +149,7 @@ class TrainerTest {
     private static ModelArtifact storedSmallModel(List<LabeledText> train, List<LabeledText> dev) {
         TrainOptions o = tiny().withShape(16, 2, 2, 16, 16).withSchedule(1, 16, 3e-3f);
         TrainedModel m = new Trainer().train(train, dev, o.withLexical(o.lexical().withPretrainEpochs(1)), TrainingListener.NONE);
-        return ModelArtifact.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
+        return ArtifactWriter.create(m.params(), m.tokenizer(), m.labels(), m.exitRule(), Map.of());
     }
 
     /**
@@ -193,7 +194,7 @@ class TrainerTest {
         TrainedModel v2 = new Trainer().withWarmStart(WarmStart.of(v1, "v1")).train(reviewed, dev, o, TrainingListener.NONE);
         assertThat(v2.labels()).isEqualTo(v1.labels());
         assertThat(v2.params().config).isEqualTo(v1.config());
-        ModelArtifact stored = ModelArtifact.create(v2.params(), v2.tokenizer(), v2.labels(), v2.exitRule(), Map.of());
+        ModelArtifact stored = ArtifactWriter.create(v2.params(), v2.tokenizer(), v2.labels(), v2.exitRule(), Map.of());
         assertThat(stored.tokenizer().vocabSize()).isEqualTo(v1.tokenizer().vocabSize());
     }
 
