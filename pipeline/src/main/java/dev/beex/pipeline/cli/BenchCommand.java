@@ -141,6 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserException("--pipeline needs --parallelism >= 1, --records >= 1, --latency-seconds > 0,"
                     + " --checkpoint-ms >= 10 and --seconds > 0");
         }
+        EmbeddedBrokerCheck.require("bench --pipeline");
         ModelArtifact artifact = model.read();
         List<LabeledText> all = data.labeled();
         List<String> texts = all.subList(0, limit == null ? all.size() : Math.min(limit, all.size())).stream()

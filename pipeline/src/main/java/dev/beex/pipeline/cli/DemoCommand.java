@@ -35,7 +35,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (rate < 1 || parallelism < 1 || timeLimit < 10 || limit < 0) {
             throw new UserException("--rate and --parallelism must be >= 1, --time-limit >= 10, --limit >= 0");
         }
-        requireEmbeddedBroker();
+        EmbeddedBrokerCheck.require("demo");
         DemoSummary summary = new Demo(new Demo.Options(rate, Duration.ofSeconds(timeLimit), parallelism, limit), System.err).run();
         if (json.enabled()) {
             System.out.println(summary.toJson());
@@ -43,15 +43,5 @@ public final class DemoCommand implements Callable<Integer> {
             summary.print(System.out);
         }
         return summary.complete() ? 0 : 3;
-    }
-
-    /** beex.jar leaves Kafka's broker out (a real job talks to a real broker); beex-demo.jar has it. */
-    private static void requireEmbeddedBroker() {
-        try {
-            Class.forName("kafka.server.KafkaRaftServer", false, DemoCommand.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new UserException("this jar has no in-process Kafka broker: run the demo with ./beex demo "
-                    + "or java -jar beex-demo.jar demo");
-        }
     }
 }

@@ -7,6 +7,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URL;
+import java.net.URLClassLoader;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +92,17 @@ class CliErrorsTest {
         Result r = run("run", "--config", cfg.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: unknown configuration key 'topic.txt'");
+    }
+
+    @Test
+    void aBrokerCommandRunFromTheJarWithoutABrokerEndsInOneLine() throws Exception {
+        // beex.jar has no in-process broker; a class loader that sees only the JDK stands in for it.
+        try (URLClassLoader jdkOnly = new URLClassLoader(new URL[0], null)) {
+            Assertions.assertThatThrownBy(() -> EmbeddedBrokerCheck.require("bench --pipeline", jdkOnly))
+                    .isInstanceOf(UserException.class)
+                    .hasMessage("this jar has no in-process Kafka broker: run ./beex bench --pipeline"
+                            + " (the launcher picks beex-demo.jar) or java -jar beex-demo.jar bench --pipeline");
+        }
+        EmbeddedBrokerCheck.require("demo");   // the test class path has the broker, as beex-demo.jar does
     }
 }
