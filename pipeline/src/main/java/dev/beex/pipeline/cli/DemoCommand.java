@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /** Everything on one machine with nothing installed: Kafka, Flink, the bundled models, real data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs everything locally: an in-process Kafka broker and Flink MiniCluster (127.0.0.1),",
-            "the bundled spam model v1, the real spam test split streamed through with a few malformed",
-            "records, model v2 published mid-stream; prints live progress and a summary. Stops by itself."})
+        description = "Runs everything locally: an in-process Kafka broker and Flink MiniCluster (127.0.0.1), "
+            + "the bundled spam model v1, the real spam test split streamed through with a few malformed "
+            + "records, model v2 published mid-stream; prints live progress and a summary. Stops by itself.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Mixin

@@ -26,10 +26,10 @@ import picocli.CommandLine.Option;
 
 /** {@code beex eval}: accuracy, macro-F1, per-exit accuracy, the δ sweep, FLOPs saved and model size. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluates a model artifact on labeled data (.jsonl, .csv, .tsv, optionally .gz):",
-            "accuracy and macro-F1 with the exit rule and at full depth, every exit's accuracy, the",
-            "exit-threshold sweep, mean blocks run, FLOPs saved, the exit histogram, fixed truncation at every",
-            "depth, hard examples and their error rate, the rule calibration would choose, and model size."})
+        description = "Evaluates a model artifact on labeled data (.jsonl, .csv, .tsv, optionally .gz): "
+            + "accuracy and macro-F1 with the exit rule and at full depth, every exit's accuracy, the "
+            + "exit-threshold sweep, mean blocks run, FLOPs saved, the exit histogram, fixed truncation at every "
+            + "depth, hard examples and their error rate, the rule calibration would choose, and model size.")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model = new ModelFileOption();

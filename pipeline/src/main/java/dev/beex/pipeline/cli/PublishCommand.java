@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 /** Sends a model (inline) or a rollback to the control topic of a running job. */
 // No mixinStandardHelpOptions: its -V/--version would clash with the model --version below.
 @Command(name = "publish",
-        description = {"Publishes a model update to the control topic.",
-            "The job checks hash, signature (when it trusts keys), structure and self-tests before it serves the model."})
+        description = "Publishes a model update to the control topic. "
+            + "The job checks hash, signature (when it trusts keys), structure and self-tests before it serves the model.")
 public final class PublishCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")

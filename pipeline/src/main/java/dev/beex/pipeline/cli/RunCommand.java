@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 
 /** Runs the streaming job: on a local MiniCluster (default) or submitted to a Flink cluster. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the streaming job until stopped (Ctrl-C).",
-            "Local Flink MiniCluster by default; --cluster submits to a running Flink cluster."})
+        description = "Runs the streaming job until stopped (Ctrl-C). "
+            + "Local Flink MiniCluster by default; --cluster submits to a running Flink cluster.")
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin

@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code beex train}: binarization-aware training, exit-rule calibration on dev, then the model artifact. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a BEExformer (binarization-aware, soft-routing loss over all exits), calibrates",
-            "the early-exit rule (kind, threshold, confidence floor) on the dev split for the review budget",
-            "and writes the model artifact."})
+        description = "Trains a BEExformer (binarization-aware, soft-routing loss over all exits), calibrates "
+            + "the early-exit rule (kind, threshold, confidence floor) on the dev split for the review budget "
+            + "and writes the model artifact.")
 public final class TrainCommand implements Callable<Integer> {
     private static final TrainOptions D = TrainOptions.defaults();
     /** Artifact metadata key of the review budget the rule was calibrated for ({@code beex eval} reuses it). */

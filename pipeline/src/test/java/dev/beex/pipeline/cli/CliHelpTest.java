@@ -37,6 +37,22 @@ class CliHelpTest {
         }
     }
 
+    @Test
+    void everyDescriptionIsOneParagraphThatPicocliWraps() {
+        // picocli prints each element of a description array on a line of its own and wraps each one
+        // separately: elements cut at ~100 characters came out as "..., in one" / "process after ...".
+        List<CommandLine> commands = new ArrayList<>();
+        collect(new CommandLine(new BeexMain()), commands);
+        commands.removeIf(c -> c.getCommand() instanceof CommandLine.HelpCommand);   // picocli's own
+        for (CommandLine command : commands) {
+            String name = command.getCommandSpec().qualifiedName();
+            assertThat(command.getCommandSpec().usageMessage().description()).as(name + " description").hasSizeLessThanOrEqualTo(1);
+            for (ArgSpec arg : command.getCommandSpec().args()) {
+                assertThat(arg.description()).as(name + " " + arg.paramLabel()).hasSizeLessThanOrEqualTo(1);
+            }
+        }
+    }
+
     private static void collect(CommandLine command, List<CommandLine> into) {
         into.add(command);
         for (CommandLine sub : command.getSubcommands().values()) {
