@@ -43,6 +43,9 @@ public final class AvroJson {
 
     static {
         for (Schema s : TOPIC_SCHEMAS) {
+            for (Schema version : TopicSchemaHistory.versions(s.getName())) {   // messages written before a change
+                BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(version), version);
+            }
             BY_FINGERPRINT.put(SchemaNormalization.parsingFingerprint64(s), s);
         }
     }

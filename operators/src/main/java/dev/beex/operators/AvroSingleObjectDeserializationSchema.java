@@ -2,7 +2,6 @@ package dev.beex.operators;
 
 import java.io.IOException;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -26,8 +25,7 @@ public final class AvroSingleObjectDeserializationSchema<T extends SpecificRecor
     @Override
     public T deserialize(byte[] message) throws IOException {
         if (decoder == null) {
-            SpecificData model = SpecificData.getForClass(type);
-            decoder = new BinaryMessageDecoder<>(model, model.getSchema(type));
+            decoder = TopicSchemaHistory.decoder(type);
         }
         return decoder.decode(message);
     }

@@ -10,7 +10,8 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 /**
  * Writes a generated Avro record in Avro's single-object encoding ({@code C3 01}, the 8-byte
  * schema fingerprint, then the binary body): self-describing without a schema registry, and
- * readable with {@code <Type>.fromByteBuffer} or {@code <Type>.getDecoder()}.
+ * readable with {@code <Type>.fromByteBuffer}, {@code <Type>.getDecoder()} or, across schema
+ * versions, {@link TopicSchemaHistory#decoder}.
  */
 public final class AvroSingleObjectSerializationSchema<T extends SpecificRecord> implements SerializationSchema<T> {
     private static final long serialVersionUID = 1L;

@@ -26,7 +26,7 @@ public final class ControlDecodeFunction extends ProcessFunction<RawRecord, Cont
             problem = "message has no value (tombstone)";
         } else {
             try {
-                update = ModelUpdate.getDecoder().decode(raw.value());
+                update = TopicSchemaHistory.decoder(ModelUpdate.class).decode(raw.value());
             } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 problem = "not an Avro single-object ModelUpdate: " + e.getMessage();
             }

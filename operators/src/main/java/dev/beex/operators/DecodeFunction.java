@@ -189,7 +189,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
     private TextRecord decodeAvro(RawRecord raw) throws Rejected {
         TextRecord record;
         try {
-            record = TextRecord.getDecoder().decode(raw.value());
+            record = TopicSchemaHistory.decoder(TextRecord.class).decode(raw.value());
         } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new Rejected(DeadLetterReason.UNDECODABLE,
                     "not an Avro single-object TextRecord: " + firstLine(String.valueOf(e.getMessage())));

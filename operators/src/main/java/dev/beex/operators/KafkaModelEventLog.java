@@ -55,7 +55,7 @@ public final class KafkaModelEventLog implements ModelEventLog {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     try {
-                        String id = ModelEvent.getDecoder().decode(r.value()).getEventId();
+                        String id = TopicSchemaHistory.decoder(ModelEvent.class).decode(r.value()).getEventId();
                         if (id != null) {
                             ids.add(id);
                         }

@@ -1,5 +1,6 @@
 package dev.beex.pipeline.kafka;
 
+import dev.beex.operators.TopicSchemaHistory;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public final class ModelVerdict {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     ModelEvent e;
                     try {
-                        e = ModelEvent.getDecoder().decode(r.value());
+                        e = TopicSchemaHistory.decoder(ModelEvent.class).decode(r.value());
                     } catch (Exception ex) {
                         continue;
                     }

@@ -1,5 +1,6 @@
 package dev.beex.pipeline.kafka;
 
+import dev.beex.operators.TopicSchemaHistory;
 import dev.beex.pipeline.job.Topics;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
@@ -64,13 +65,13 @@ public final class OutputConsumer implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             String t = r.topic();
             if (t.equals(topics.predictions())) {
-                predictions.add(decode(PredictionRecord.getDecoder(), r));
+                predictions.add(decode(TopicSchemaHistory.decoder(PredictionRecord.class), r));
             } else if (t.equals(topics.hardExamples())) {
-                hard.add(decode(HardExample.getDecoder(), r));
+                hard.add(decode(TopicSchemaHistory.decoder(HardExample.class), r));
             } else if (t.equals(topics.deadLetters())) {
-                dead.add(decode(DeadLetter.getDecoder(), r));
+                dead.add(decode(TopicSchemaHistory.decoder(DeadLetter.class), r));
             } else if (t.equals(topics.modelEvents())) {
-                events.add(decode(ModelEvent.getDecoder(), r));
+                events.add(decode(TopicSchemaHistory.decoder(ModelEvent.class), r));
             }
         }
         return new Batch(predictions, hard, dead, events, System.currentTimeMillis());
