@@ -2,6 +2,7 @@ package dev.beex.operators;
 
 import dev.beex.schemas.ModelUpdate;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -13,6 +14,7 @@ import org.apache.flink.util.Collector;
  */
 public final class ControlDecodeFunction extends ProcessFunction<RawRecord, ControlMessage> {
     private static final long serialVersionUID = 1L;
+    private static final BinaryMessageDecoder<ModelUpdate> UPDATES = TopicSchemaHistory.decoder(ModelUpdate.class);
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<ControlMessage> out) {
@@ -26,7 +28,7 @@ public final class ControlDecodeFunction extends ProcessFunction<RawRecord, Cont
             problem = "message has no value (tombstone)";
         } else {
             try {
-                update = TopicSchemaHistory.decoder(ModelUpdate.class).decode(raw.value());
+                update = UPDATES.decode(raw.value());
             } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 problem = "not an Avro single-object ModelUpdate: " + e.getMessage();
             }

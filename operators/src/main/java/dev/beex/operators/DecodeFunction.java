@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -40,6 +41,8 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
     public static final int DEFAULT_MAX_TEXT_BYTES = RecordLimits.DEFAULT_MAX_TEXT_BYTES;
 
     private static final char BOM = '\uFEFF';
+    /** Looked up once: the AVRO input path decodes every record with it (thread-safe). */
+    private static final BinaryMessageDecoder<TextRecord> TEXT_RECORDS = TopicSchemaHistory.decoder(TextRecord.class);
 
     private final InputFormat format;
     private final int maxTextBytes;
@@ -189,7 +192,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, TextRecord>
     private TextRecord decodeAvro(RawRecord raw) throws Rejected {
         TextRecord record;
         try {
-            record = TopicSchemaHistory.decoder(TextRecord.class).decode(raw.value());
+            record = TEXT_RECORDS.decode(raw.value());
         } catch (java.io.IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new Rejected(DeadLetterReason.UNDECODABLE,
                     "not an Avro single-object TextRecord: " + firstLine(String.valueOf(e.getMessage())));

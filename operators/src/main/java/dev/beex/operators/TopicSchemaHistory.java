@@ -47,8 +47,7 @@ public final class TopicSchemaHistory {
     /** A single-object decoder of {@code type} that also reads every recorded earlier version. */
     @SuppressWarnings("unchecked")
     public static <T extends SpecificRecordBase> BinaryMessageDecoder<T> decoder(Class<T> type) {
-        return (BinaryMessageDecoder<T>) DECODERS.computeIfAbsent(type,
-                t -> decoder(type, versions(SpecificData.getForClass(type).getSchema(type).getName())));
+        return (BinaryMessageDecoder<T>) DECODERS.computeIfAbsent(type, t -> decoder(type, versions(type.getSimpleName())));   // generated class = schema name
     }
 
     /** A decoder of {@code type} that also reads the given earlier versions. */
