@@ -372,13 +372,13 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;   // the same registry entry as before: the per-record path
         }
         long activeVersion = serving.version;
-        if (rollout != null && shadowIdentity != null && shadow != null
+        // Another registry of the same rollout (a later control message, or a restore with unsent counts).
+        boolean sameRollout = rollout != null && shadowIdentity != null
                 && rollout.getRolloutId().equals(shadowIdentity.getRolloutId())
-                && shadowIdentity.getActiveVersion() == activeVersion) {
-            shadowRollout = rollout;   // a new registry (another control message), same rollout
-            return;
+                && shadowIdentity.getActiveVersion() == activeVersion;
+        if (!sameRollout) {
+            flushShadow(side);
         }
-        flushShadow(side);
         shadowRollout = rollout;
         if (rollout == null) {
             if (shadow != null) {
@@ -387,9 +387,14 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             shadow = null;
             return;
         }
+        if (sameRollout && shadow != null) {
+            return;
+        }
         shadow = ServingEngine.load(rollout.getModel(), options);
-        shadowIdentity = new ShadowTally().toComparison(rollout.getRolloutId(), rollout.getModel().getModelName(),
-                activeVersion, shadow.version, rollout.getPromoteWhen(), rollout.getRejectWhen());
+        if (!sameRollout) {
+            shadowIdentity = new ShadowTally().toComparison(rollout.getRolloutId(), rollout.getModel().getModelName(),
+                    activeVersion, shadow.version, rollout.getPromoteWhen(), rollout.getRejectWhen());
+        }
         LOG.info("Subtask {} scores shadow model {} v{} beside v{} (sample {}, exit rule {})", subtask, shadow.modelName,
                 shadow.version, activeVersion, rollout.getSample(), shadow.rule);
     }
