@@ -5,6 +5,7 @@ import dev.beex.model.artifact.ArtifactSelfTest;
 import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.operators.ModelUpdates;
+import dev.beex.operators.RolloutGate;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.ControlProducer;
 import dev.beex.pipeline.kafka.ModelVerdict;
@@ -12,6 +13,7 @@ import dev.beex.schemas.ModelAction;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.RolloutMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +65,26 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--rollback", description = "Roll back to a retained version instead of deploying.")
     boolean rollback;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "active",
+            description = "active (default): the version replaces the serving one once accepted. "
+                    + "shadow: it is scored beside the serving version, never changes an output, and is compared with it "
+                    + "(SHADOW_REPORT model events) until a gate or a later publish decides.")
+    String mode;
+
+    @Option(names = "--sample", paramLabel = "F",
+            description = "With --mode shadow: the fraction of records (0 < F <= 1, chosen by hash of the record id) the shadow scores (default 1).")
+    Double sample;
+
+    @Option(names = "--promote-when", paramLabel = "GATE",
+            description = "With --mode shadow: promote the shadow when every term holds, e.g. 'agreement>=0.97,records>=5000' "
+                    + "(terms: agreement, records, accuracy (on records with a label attribute), meanBlocks; ops: >= > <= <).")
+    String promoteWhen;
+
+    @Option(names = "--reject-when", paramLabel = "GATE",
+            description = "With --mode shadow: reject the shadow when every term holds, e.g. 'agreement<0.9,records>=1000'; "
+                    + "checked before --promote-when.")
+    String rejectWhen;
+
     @Option(names = "--wait", description = "Wait for the job's verdict (model events topic); exit 1 when it rejects the update.")
     boolean await;
 
@@ -86,7 +108,11 @@ public final class PublishCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new UserException("--timeout must be >= 1 second, got " + timeoutSeconds);
         }
+        boolean shadow = shadowMode();
         ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
+        if (shadow) {
+            update = ModelUpdates.shadow(update, sample, promoteWhen, rejectWhen);
+        }
         RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
         String what = describe(update);
         // Sent is not accepted: only the job decides (versions, hash, signature, self-tests).
@@ -109,6 +135,11 @@ public final class PublishCommand implements Callable<Integer> {
             System.err.printf("beex: the job rejected %s: %s%n", what, e.getReason());
             return 1;
         }
+        if (e.getMode() == RolloutMode.SHADOW) {
+            System.out.printf("accepted as shadow: %s version %d is compared with version %d%n", e.getModelName(),
+                    e.getVersion(), e.getActiveVersion());
+            return 0;
+        }
         System.out.printf("%s: %s version %d active (was version %d)%n",
                 e.getType() == ModelEventType.ROLLED_BACK ? "rolled back" : "accepted",
                 e.getModelName(), e.getActiveVersion(), e.getPreviousVersion());
@@ -119,10 +150,43 @@ public final class PublishCommand implements Callable<Integer> {
     static String describe(ModelUpdate update) {
         String name = update.getModelName();
         if (update.getAction() == ModelAction.DEPLOY) {
-            return "deploy of " + name + " version " + update.getVersion();
+            return (update.getMode() == RolloutMode.SHADOW ? "shadow deploy of " : "deploy of ") + name + " version "
+                    + update.getVersion();
         }
         return update.getVersion() == 0 ? "rollback of " + name + " to the version before the active one"
                 : "rollback of " + name + " to version " + update.getVersion();
+    }
+
+    /**
+     * Whether the deploy is a shadow deploy. Checks the mode options first, before any file is
+     * read or any broker asked, so a typo in a gate is this command's one-line error.
+     */
+    private boolean shadowMode() {
+        String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!m.equals("active") && !m.equals("shadow")) {
+            throw new UserException("--mode must be active or shadow, not '" + mode + "'");
+        }
+        boolean shadow = m.equals("shadow");
+        if ((!shadow || rollback) && (sample != null || promoteWhen != null || rejectWhen != null)) {
+            throw new UserException("--sample, --promote-when and --reject-when need --mode shadow (and no --rollback)");
+        }
+        if (shadow && rollback) {
+            throw new UserException("--mode shadow deploys a model; it takes no --rollback");
+        }
+        if (sample != null && !(sample > 0 && sample <= 1)) {
+            throw new UserException("--sample must be in (0, 1], got " + sample);
+        }
+        gate("--promote-when", promoteWhen);
+        gate("--reject-when", rejectWhen);
+        return shadow;
+    }
+
+    private static void gate(String option, String text) {
+        try {
+            RolloutGate.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(option + ": " + e.getMessage());
+        }
     }
 
     private ModelUpdate rollbackUpdate() {

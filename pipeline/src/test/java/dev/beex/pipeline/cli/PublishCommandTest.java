@@ -20,4 +20,10 @@ class PublishCommandTest {
         assertThat(PublishCommand.describe(ModelUpdates.deploy("spam", 7, new byte[] {1, 2, 3}, null)))
                 .isEqualTo("deploy of spam version 7");
     }
+
+    @Test
+    void aShadowDeploySaysSo() {
+        assertThat(PublishCommand.describe(ModelUpdates.shadow(ModelUpdates.deploy("spam", 7, new byte[] {1}, null),
+                0.5, "records>=10", null))).isEqualTo("shadow deploy of spam version 7");
+    }
 }
