@@ -2,6 +2,7 @@ package dev.beex.pipeline.testing;
 
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.operators.ClassifyFunction;
 import dev.beex.operators.InputFormat;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.BeexJob;
@@ -108,10 +109,16 @@ public final class PipelineHarness {
 
     /** Sends labeled texts in the job's input format, key = id. */
     public void produceTexts(List<LabeledText> texts) {
+        produceTexts(texts, false);
+    }
+
+    /** Sends texts; with {@code withLabels} each carries its label as the {@code label} attribute (shadow accuracy). */
+    public void produceTexts(List<LabeledText> texts, boolean withLabels) {
         TextEncoder encoder = new TextEncoder(config.inputFormat());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (LabeledText t : texts) {
-            records.add(encoder.record(topics.text(), t.id(), t.text(), Instant.now(), null));
+            records.add(encoder.record(topics.text(), t.id(), t.text(), Instant.now(),
+                    withLabels ? Map.of(ClassifyFunction.LABEL_ATTRIBUTE, t.label()) : null));
         }
         produce(records);
     }
