@@ -59,12 +59,12 @@ public final class RolloutGate implements Serializable {
         }
 
         static Op of(String symbol) {
-            for (Op o : values()) {
-                if (o.symbol.equals(symbol)) {
-                    return o;
-                }
-            }
-            throw new IllegalArgumentException(symbol);
+            return switch (symbol) {
+                case ">=" -> GE;
+                case "<=" -> LE;
+                case ">" -> GT;
+                default -> LT;   // the pattern admits nothing else
+            };
         }
 
         boolean test(double value, double bound) {
