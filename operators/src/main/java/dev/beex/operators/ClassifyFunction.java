@@ -174,11 +174,12 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         ensureEngine(active);
-        ensureShadow(registry.getShadow(), ctx::output);
+        SideSink side = ctx::output;   // one per record, shared by the calls below
+        ensureShadow(registry.getShadow(), side);
         if (!held.isEmpty()) {
-            drainHeld(ctx::output, out);
+            drainHeld(side, out);
         }
-        score(record, out, ctx::output);
+        score(record, out, side);
     }
 
     @Override
