@@ -16,16 +16,20 @@ import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.RolloutMode;
 import dev.beex.schemas.ShadowComparison;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shadow versions on a real broker and MiniCluster (two classifier subtasks): a shadow never
@@ -139,6 +143,39 @@ class ShadowRolloutEndToEndTest {
             assertThat(out.modelEvents).filteredOn(e -> e.getType() == ModelEventType.REJECTED && e.getVersion() == 3)
                     .hasSize(1);
         });
+    }
+
+    @Test
+    void theComparisonSurvivesASavepointAndTheGateCountsBothRuns(@TempDir Path dir) throws Exception {
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "shadow-restore", 2, SMALL_WINDOWS);
+        List<LabeledText> data = TestModels.testSentences(180);
+        h.deploy(1, TestModels.seededModelHalfHard(1));
+        JobClient first = h.start();
+        String savepoint;
+        try (Outputs out = h.outputs()) {
+            h.publish(ModelUpdates.shadow(ModelUpdates.deploy("test-model", 2,
+                    TestModels.seededModelHalfHard(2).toBytes(), null), null, "records>=150", null));
+            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 2), WAIT);
+            h.produceTexts(data.subList(0, 100), false);
+            out.awaitUntil(o -> ids(o.predictions).size() >= 100 && o.hasEvent("SHADOW_REPORT", 2), WAIT);
+            assertThat(out.hasEvent("ACTIVE", 2)).as("100 records compared: the gate waits for 150").isFalse();
+        } finally {
+            savepoint = PipelineHarness.stopWithSavepoint(first, dir);
+        }
+        // The restored job sees 80 records: only with the first run's counts can the gate reach 150.
+        JobClient second = h.startFrom(savepoint);
+        try (Outputs out = h.outputs()) {
+            h.produceTexts(data.subList(100, 180), false);
+            out.awaitUntil(o -> o.hasEvent("ACTIVE", 2), WAIT).settle(Duration.ofSeconds(2));
+            ShadowComparison evidence = event(out, ModelEventType.ACTIVE, 2).getComparison();
+            assertThat(evidence.getRecords()).isBetween(150L, 180L);
+            assertThat(out.modelEvents).filteredOn(e -> e.getType() == ModelEventType.ACTIVE && e.getVersion() == 2)
+                    .hasSize(1);
+            assertThat(out.modelEvents).filteredOn(e -> e.getType() == ModelEventType.SHADOW_REPORT)
+                    .extracting(ModelEvent::getEventId).doesNotHaveDuplicates();
+        } finally {
+            second.cancel().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static ModelEvent event(Outputs out, ModelEventType type, long version) {

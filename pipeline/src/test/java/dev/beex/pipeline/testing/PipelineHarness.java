@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,6 +76,18 @@ public final class PipelineHarness {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         BeexJob.build(env, config);
         return env.executeAsync("beex test " + topics.text());
+    }
+
+    /** Starts the job restored from {@code savepoint}. */
+    public JobClient startFrom(String savepoint) throws Exception {
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        return start(restore);
+    }
+
+    /** Stops {@code job} with a canonical savepoint under {@code dir}; returns the savepoint's path. */
+    public static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
+        return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
     }
 
     /** What a test does while the job runs, reading its outputs. */
