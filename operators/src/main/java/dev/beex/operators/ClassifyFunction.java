@@ -4,6 +4,7 @@ import dev.beex.model.engine.ScoreResult;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
+import dev.beex.schemas.RolloutMode;
 import dev.beex.schemas.ShadowComparison;
 import dev.beex.schemas.ShadowRollout;
 import dev.beex.schemas.StoredModel;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Shadow.</b> When the registry names a shadow version ({@link ShadowRollout}), each record
  * of its sample ({@link ShadowSample}) is scored by it too, after the active version; the output
- * is the active version's, always. The comparison counts ({@link ShadowTally}) go to
+ * is the active version's, always. A <b>canary</b> ({@link RolloutMode#CANARY}) is the same but
+ * serves the records of its sample: their outputs are the canary's (the active version's if the
+ * canary throws). The comparison counts ({@link ShadowTally}) go to
  * {@link OutputTags#SHADOW_COMPARISONS} every {@link ShadowOptions#flushRecords()} records or
  * flush interval, for the parallelism-1 {@link ShadowGateFunction}; unsent counts are in the
  * checkpoint, so a restore neither loses nor repeats them.
@@ -281,34 +284,62 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     private void score(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
-        long start = System.nanoTime();
-        ServingEngine s = serving;
-        ScoreResult r = s.result;
+        ServingEngine active = serving;
+        long activeMicros;
         try {
-            s.engine.score(record.getText(), r);   // allocation-free: scratch and result are this subtask's
+            activeMicros = run(active, record);
         } catch (RuntimeException e) {
             // One record must not stop the stream (a restart would meet it again): dead-letter it, loudly.
-            LOG.error("Engine failed on record {} with model v{}", record.getId(), s.version, e);
-            deadLetter(record, DeadLetterReason.SCORING_FAILED, "model v" + s.version + " failed: " + e, side);
+            LOG.error("Engine failed on record {} with model v{}", record.getId(), active.version, e);
+            deadLetter(record, DeadLetterReason.SCORING_FAILED, "model v" + active.version + " failed: " + e, side);
             return;
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        ServingEngine candidate = shadow;
+        if (candidate == null || !ShadowSample.includes(record.getId(), shadowRollout.getSample())) {
+            emit(record, active, activeMicros, out, side);
+            return;
+        }
+        long candidateMicros;
+        try {
+            candidateMicros = run(candidate, record);
+        } catch (RuntimeException e) {
+            // The candidate is on trial: its failure costs no output (a canary's record gets the active answer).
+            metrics.shadowFailures.inc();
+            LOG.warn("Candidate model v{} failed on record {}: {}", candidate.version, record.getId(), e.toString());
+            emit(record, active, activeMicros, out, side);
+            return;
+        }
+        boolean canary = shadowRollout.getMode() == RolloutMode.CANARY;
+        emit(record, canary ? candidate : active, canary ? candidateMicros : activeMicros, out, side);
+        countComparison(record, active.result, activeMicros, candidate.result, candidateMicros, side);
+    }
+
+    /** Scores {@code record} with {@code e} into its reusable result; returns the engine time in microseconds. */
+    private static long run(ServingEngine e, TextRecord record) {
+        long start = System.nanoTime();
+        e.engine.score(record.getText(), e.result);   // allocation-free: scratch and result are this subtask's
+        return (System.nanoTime() - start) / 1000;
+    }
+
+    /** The prediction (and hard example) of {@code e}'s latest result for {@code record}. */
+    private void emit(TextRecord record, ServingEngine e, long micros, Collector<PredictionRecord> out, SideSink side) {
+        ScoreResult r = e.result;
         // Setters of the generated class (primitive fields): no builder, no default deep copies, no boxing.
         PredictionRecord prediction = new PredictionRecord();
         prediction.setId(record.getId());
         prediction.setEventTime(record.getEventTime());
         prediction.setAttributes(record.getAttributes());
         prediction.setSource(record.getSource());
-        prediction.setLabel(s.labels.get(r.labelIndex));
+        prediction.setLabel(e.labels.get(r.labelIndex));
         prediction.setLabelIndex(r.labelIndex);
         prediction.setConfidence(r.confidence);
-        prediction.setLabels(s.labels);
+        prediction.setLabels(e.labels);
         prediction.setProbabilities(new FloatList(r.probabilities.clone()));
         prediction.setExitBlock(r.exitBlock);
         prediction.setBlocks(r.blocks);
         prediction.setHard(r.hard());
-        prediction.setModelName(s.modelName);
-        prediction.setModelVersion(s.version);
+        prediction.setModelName(e.modelName);
+        prediction.setModelVersion(e.version);
         prediction.setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()));
         prediction.setScoringMicros(micros);
         metrics.scoringMicros.update(micros);
@@ -320,30 +351,16 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             side.output(OutputTags.HARD_EXAMPLES, new HardExample(prediction, boundedText(record.getText()),
                     new FloatList(java.util.Arrays.copyOf(r.exitEntropies, r.exit + 1))));   // every exit computed
         }
-        if (shadow != null && ShadowSample.includes(record.getId(), shadowRollout.getSample())) {
-            compareWithShadow(record, r, micros, side);
-        }
     }
 
     /**
-     * Scores {@code record} with the shadow version and counts how it compares with the active
-     * version's result {@code active}. Nothing it does reaches an output but the comparison.
+     * Counts how the candidate's result compares with the active version's on {@code record}, and
+     * sends the counts to the gate when a flush is due.
      */
-    private void compareWithShadow(TextRecord record, ScoreResult active, long activeMicros, SideSink side) {
-        ServingEngine sh = shadow;
-        long start = System.nanoTime();
-        try {
-            sh.engine.score(record.getText(), sh.result);
-        } catch (RuntimeException e) {
-            // The shadow is on trial: its failure must not cost the active output (already sent).
-            metrics.shadowFailures.inc();
-            LOG.warn("Shadow model v{} failed on record {}: {}", sh.version, record.getId(), e.toString());
-            return;
-        }
-        long micros = (System.nanoTime() - start) / 1000;
-        ScoreResult r = sh.result;
+    private void countComparison(TextRecord record, ScoreResult active, long activeMicros, ScoreResult r, long micros,
+                                 SideSink side) {
         String activeLabel = serving.labels.get(active.labelIndex);
-        String shadowLabel = sh.labels.get(r.labelIndex);
+        String shadowLabel = shadow.labels.get(r.labelIndex);
         Map<String, String> attributes = record.getAttributes();
         shadowTally.add(activeLabel, active.exitBlock, active.hard(), activeMicros, shadowLabel, r.exitBlock, r.hard(),
                 micros, attributes == null ? null : attributes.get(LABEL_ATTRIBUTE));

@@ -25,9 +25,10 @@ import java.util.List;
  *   <li><b>ROLLBACK</b> to V (0 = the retained version before the active one): V must be retained
  *       and not already active. The versions newer than V are dropped from the history (they were
  *       withdrawn); {@code highestVersion} stays, so they cannot be redeployed under the same number.</li>
- *   <li><b>DEPLOY in SHADOW mode</b>: the same checks, then V becomes the registry's shadow (scored
- *       beside the active version, never serving) instead of the active one; its sample fraction
- *       and gates must parse. {@code highestVersion} becomes V. A normal DEPLOY or a ROLLBACK
+ *   <li><b>DEPLOY in SHADOW or CANARY mode</b>: the same checks, then V becomes the registry's
+ *       candidate ({@link ShadowRollout}) instead of the active version: a shadow is scored beside the
+ *       active version and never serves; a canary serves the fraction {@code sample} of the records
+ *       (required). The fraction and gates must parse. {@code highestVersion} becomes V. A normal DEPLOY or a ROLLBACK
  *       withdraws a pending shadow (its comparison was against the version that stops serving).</li>
  *   <li><b>PROMOTE / REJECT</b> V (written by the shadow gate): V must be the pending shadow.
  *       PROMOTE makes it the active version (retained like a deploy); REJECT withdraws it.</li>
@@ -50,7 +51,7 @@ final class ModelControl {
      */
     record Decision(ModelEventType type, ModelRegistry registry, StoredModel model, ModelArtifact artifact,
                     String reason, long previousVersion) {
-        /** Whether the deploy made {@code model} the shadow, not the active version. */
+        /** Whether the deploy made {@code model} the shadow or canary, not the active version. */
         boolean shadow() {
             return type == ModelEventType.ACCEPTED && registry.getShadow() != null
                     && registry.getShadow().getModel().getVersion() == model.getVersion();
@@ -106,8 +107,8 @@ final class ModelControl {
                 case ROLLBACK -> rollback(registry, active, update);
                 case PROMOTE -> promote(registry, update);
                 case REJECT -> withdrawShadow(registry, update);
-                case DEPLOY -> update.getMode() == RolloutMode.SHADOW
-                        ? deployShadow(registry, active, update, fetched, position)
+                case DEPLOY -> update.getMode() == RolloutMode.SHADOW || update.getMode() == RolloutMode.CANARY
+                        ? deployCandidate(registry, active, update, fetched, position)
                         : deploy(registry, update, fetched);
             };
         } catch (ModelRejectedException e) {
@@ -123,7 +124,7 @@ final class ModelControl {
 
     private Decision deploy(ModelRegistry registry, ModelUpdate update, byte[] fetched) throws ModelRejectedException {
         if (update.getSample() != null || update.getPromoteWhen() != null || update.getRejectWhen() != null) {
-            throw new ModelRejectedException("sample, promoteWhen and rejectWhen apply to mode SHADOW only");
+            throw new ModelRejectedException("sample, promoteWhen and rejectWhen apply to modes SHADOW and CANARY only");
         }
         ModelValidator.Validated v = validateNewVersion(registry, update, fetched);
         ModelRegistry next = new ModelRegistry(retained(registry.getModels(), v.stored()), update.getVersion(),
@@ -131,10 +132,16 @@ final class ModelControl {
         return new Decision(ModelEventType.ACCEPTED, next, v.stored(), v.artifact(), null, registry.getActiveVersion());
     }
 
-    private Decision deployShadow(ModelRegistry registry, StoredModel active, ModelUpdate update, byte[] fetched,
-                                  String position) throws ModelRejectedException {
+    /** A shadow or canary deploy: the version goes beside the active one, which keeps serving (all, or the rest). */
+    private Decision deployCandidate(ModelRegistry registry, StoredModel active, ModelUpdate update, byte[] fetched,
+                                     String position) throws ModelRejectedException {
+        boolean canary = update.getMode() == RolloutMode.CANARY;
         if (active == null) {
-            throw new ModelRejectedException("a shadow version needs an active version to be compared with");
+            throw new ModelRejectedException("a " + (canary ? "canary" : "shadow")
+                    + " version needs an active version to be compared with");
+        }
+        if (canary && update.getSample() == null) {
+            throw new ModelRejectedException("a canary needs the fraction of records it serves (sample)");
         }
         double sample = update.getSample() == null ? 1.0 : update.getSample();
         if (!(sample > 0 && sample <= 1)) {
@@ -147,7 +154,8 @@ final class ModelControl {
             throw new ModelRejectedException(e.getMessage());
         }
         ModelValidator.Validated v = validateNewVersion(registry, update, fetched);
-        ShadowRollout shadow = new ShadowRollout(position, v.stored(), sample, update.getPromoteWhen(), update.getRejectWhen());
+        ShadowRollout shadow = new ShadowRollout(position, v.stored(), sample, canary ? RolloutMode.CANARY : null,
+                update.getPromoteWhen(), update.getRejectWhen());
         ModelRegistry next = ModelRegistry.newBuilder(registry).setHighestVersion(update.getVersion()).setShadow(shadow).build();
         return new Decision(ModelEventType.ACCEPTED, next, shadow.getModel(), v.artifact(), null, registry.getActiveVersion());
     }

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Events</b> ({@link OutputTags#MODEL_EVENTS}) carry a deterministic id
  * ({@code topic-partition-offset/TYPE}); the ids already on the model-events topic are read at
  * start ({@link ModelEventLog}) and not emitted again, so replaying the control topic after a
- * fresh start repeats no event. A shadow deploy yields ACCEPTED (mode SHADOW) and no ACTIVE; the
- * shadow gate's PROMOTE yields ACTIVE and its REJECT yields REJECTED, both with the gate's evidence.
+ * fresh start repeats no event. A shadow or canary deploy yields ACCEPTED (mode SHADOW or CANARY)
+ * and no ACTIVE; the gate's PROMOTE yields ACTIVE and its REJECT yields REJECTED, both with the
+ * gate's evidence.
  */
 public final class ModelControlFunction extends ProcessFunction<ControlMessage, ModelRegistry>
         implements CheckpointedFunction {
@@ -128,11 +129,12 @@ public final class ModelControlFunction extends ProcessFunction<ControlMessage, 
             default -> {
                 (d.type() == ModelEventType.ACCEPTED ? accepted : rolledBack).inc();
                 if (d.shadow()) {
-                    LOG.info("Model {} v{} accepted as shadow of v{} (control message {})", model.getModelName(),
-                            model.getVersion(), d.previousVersion(), message.position());
+                    RolloutMode mode = update.getMode();
+                    LOG.info("Model {} v{} accepted as {} beside v{} (control message {})", model.getModelName(),
+                            model.getVersion(), mode, d.previousVersion(), message.position());
                     ModelEvent e = event(d.type(), model.getModelName(), model.getVersion(), model.getSha256(), null,
                             d.previousVersion(), d.previousVersion());
-                    e.setMode(RolloutMode.SHADOW);
+                    e.setMode(mode);
                     emit(ctx, message, e, null);
                     break;
                 }

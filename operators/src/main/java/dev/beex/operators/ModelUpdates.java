@@ -55,9 +55,22 @@ public final class ModelUpdates {
      * of records (null = all), promoted or rejected by its gates (null = none; see {@link RolloutGate}).
      */
     public static ModelUpdate shadow(ModelUpdate update, Double sample, String promoteWhen, String rejectWhen) {
+        return candidate(update, RolloutMode.SHADOW, sample, promoteWhen, rejectWhen);
+    }
+
+    /**
+     * {@code update} (a deploy) as a canary: it serves the {@code fraction} of records whose id hashes
+     * below it, is compared with the active version on them, and is promoted or rejected by its gates.
+     */
+    public static ModelUpdate canary(ModelUpdate update, double fraction, String promoteWhen, String rejectWhen) {
+        return candidate(update, RolloutMode.CANARY, fraction, promoteWhen, rejectWhen);
+    }
+
+    private static ModelUpdate candidate(ModelUpdate update, RolloutMode mode, Double fraction, String promoteWhen,
+                                         String rejectWhen) {
         return ModelUpdate.newBuilder(update)
-                .setMode(RolloutMode.SHADOW)
-                .setSample(sample)
+                .setMode(mode)
+                .setSample(fraction)
                 .setPromoteWhen(promoteWhen)
                 .setRejectWhen(rejectWhen)
                 .build();

@@ -750,7 +750,7 @@ class ClassifyFunctionTest {
         assertThat(job.lastEvent().getReason()).contains("sample must be in (0, 1]");
         ModelUpdate activeWithGate = ModelUpdate.newBuilder(deploy(2, 22)).setPromoteWhen("records>=1").build();
         job.control(activeWithGate);
-        assertThat(job.lastEvent().getReason()).contains("mode SHADOW only");
+        assertThat(job.lastEvent().getReason()).contains("modes SHADOW and CANARY only");
         job.control(ModelUpdates.verdict(dev.beex.schemas.ModelAction.PROMOTE,
                 new ShadowTally().toComparison("x", NAME, 1, 2, null, null), "promote"));
         assertThat(job.lastEvent().getReason()).contains("not the pending shadow version (none is pending)");
@@ -838,5 +838,46 @@ class ClassifyFunctionTest {
             assertThat(c.getRecords()).isEqualTo(10);
             assertThat(c.getRolloutId()).isEqualTo("control-0-1");
         });
+    }
+
+    @Test
+    void aCanaryServesExactlyTheRecordsOfItsFractionAndIsComparedOnThem() throws Exception {
+        List<TextRecord> in = records(0, 200);
+        Job v1Alone = new Job(ClassifyOptions.defaults());
+        v1Alone.control(deploy(1, 11));
+        Job v2Alone = new Job(ClassifyOptions.defaults());
+        v2Alone.control(deploy(2, 22));
+        Job job = shadowJob(1, null, null);
+        job.control(deploy(1, 11));
+        job.control(ModelUpdates.canary(deploy(2, 22), 0.3, null, null));
+        assertThat(job.lastEvent().getMode()).isEqualTo(dev.beex.schemas.RolloutMode.CANARY);
+        assertThat(job.lastEvent().getActiveVersion()).isEqualTo(1);
+        for (TextRecord r : in) {
+            v1Alone.send(r);
+            v2Alone.send(r);
+            job.send(r);
+        }
+        long canaryRecords = 0;
+        for (int i = 0; i < in.size(); i++) {
+            boolean canary = ShadowSample.includes(in.get(i).getId(), 0.3);
+            canaryRecords += canary ? 1 : 0;
+            PredictionRecord expected = (canary ? v2Alone : v1Alone).predictions().get(i);
+            PredictionRecord served = job.predictions().get(i);
+            assertThat(served.getModelVersion()).isEqualTo(canary ? 2 : 1);
+            assertThat(served.getLabel()).isEqualTo(expected.getLabel());
+            assertThat(served.getProbabilities()).isEqualTo(expected.getProbabilities());
+        }
+        assertThat(canaryRecords).isBetween(30L, 90L);
+        assertThat(sum(job.side(OutputTags.SHADOW_COMPARISONS), dev.beex.schemas.ShadowComparison::getRecords))
+                .isEqualTo(canaryRecords);
+    }
+
+    @Test
+    void aCanaryWithoutAFractionIsRejected() throws Exception {
+        Job job = shadowJob(1, null, null);
+        job.control(deploy(1, 11));
+        job.control(ModelUpdate.newBuilder(deploy(2, 22)).setMode(dev.beex.schemas.RolloutMode.CANARY).build());
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
+        assertThat(job.lastEvent().getReason()).contains("a canary needs the fraction");
     }
 }

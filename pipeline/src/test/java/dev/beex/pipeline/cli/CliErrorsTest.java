@@ -92,11 +92,16 @@ class CliErrorsTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines().toList()).singleElement().asString().startsWith("beex: --reject-when: gate 'agreement<<0.9'");
         r = run("publish", "--model", model, "--promote-when", "records>=10");
-        assertThat(r.err().strip()).isEqualTo("beex: --sample, --promote-when and --reject-when need --mode shadow (and no --rollback)");
+        assertThat(r.err().strip()).isEqualTo("beex: --sample, --fraction, --promote-when and --reject-when need --mode"
+                + " shadow or canary (and no --rollback)");
+        r = run("publish", "--model", model, "--mode", "canary", "--promote-when", "records>=10");
+        assertThat(r.err().strip()).isEqualTo("beex: --mode canary needs --fraction F");
+        r = run("publish", "--model", model, "--mode", "canary", "--fraction", "0");
+        assertThat(r.err().strip()).isEqualTo("beex: --fraction must be in (0, 1], got 0.0");
         r = run("publish", "--model", model, "--mode", "shadow", "--sample", "1.5");
         assertThat(r.err().strip()).isEqualTo("beex: --sample must be in (0, 1], got 1.5");
-        r = run("publish", "--model", model, "--mode", "canary");
-        assertThat(r.err().strip()).isEqualTo("beex: --mode must be active or shadow, not 'canary'");
+        r = run("publish", "--model", model, "--mode", "blue-green");
+        assertThat(r.err().strip()).isEqualTo("beex: --mode must be active, shadow or canary, not 'blue-green'");
     }
 
     @Test
