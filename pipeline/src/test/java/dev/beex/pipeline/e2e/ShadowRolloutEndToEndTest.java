@@ -32,11 +32,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Shadow versions on a real broker and MiniCluster (two classifier subtasks): a shadow never
- * changes an output; its gate, judged once on the counts of every subtask, promotes it once
+ * Shadow and canary versions on a real broker and MiniCluster (two classifier subtasks): a shadow
+ * never changes an output; its gate, judged once on the counts of every subtask, promotes it once
  * (one ACTIVE event, later records served by it, nothing repeated by a restart that replays the
- * control topic) or rejects it while the active version keeps serving; a control message the
- * job cannot apply is a REJECTED event, never a job failure.
+ * control topic, the counts kept across a savepoint) or rejects it while the active version keeps
+ * serving; a control message the job cannot apply is a REJECTED event, never a job failure; a
+ * canary serves the same record ids before and after a restart.
  */
 @Tag("e2e")
 class ShadowRolloutEndToEndTest {
@@ -176,6 +177,38 @@ class ShadowRolloutEndToEndTest {
         } finally {
             second.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCanaryServesTheSameKeysBeforeAndAfterARestart() throws Exception {
+        PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "canary", 2, SMALL_WINDOWS);
+        List<LabeledText> data = TestModels.testSentences(60);
+        ModelArtifact v1 = TestModels.seededModelHalfHard(1);
+        ModelArtifact v2 = TestModels.seededModelHalfHard(2);
+        h.deploy(1, v1);
+        h.whileRunning(out -> {
+            h.publish(ModelUpdates.canary(ModelUpdates.deploy("test-model", 2, v2.toBytes(), null), 0.4, null, null));
+            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 2), WAIT);
+            assertThat(event(out, ModelEventType.ACCEPTED, 2).getMode()).isEqualTo(RolloutMode.CANARY);
+            h.produceTexts(data, false);
+            out.awaitUntil(o -> o.predictions.size() >= 60, WAIT);
+        });
+        // A restart without savepoint (the canary deploy replayed); the same records, same ids, again.
+        h.whileRunning(out -> {
+            h.produceTexts(data, false);
+            out.awaitUntil(o -> o.predictions.size() >= 120, WAIT).settle(Duration.ofSeconds(2));
+            Map<String, Set<Long>> versionsById = out.predictions.stream().collect(Collectors.groupingBy(
+                    PredictionRecord::getId, Collectors.mapping(PredictionRecord::getModelVersion, Collectors.toSet())));
+            assertThat(versionsById).hasSize(60).allSatisfy((id, versions) ->
+                    assertThat(versions).as("versions that served " + id + " in both runs").hasSize(1));
+            long canary = versionsById.values().stream().filter(v -> v.contains(2L)).count();
+            assertThat(canary).as("records the 0.4 canary served").isBetween(10L, 40L);
+            Map<Long, InferenceEngine> engines = Map.of(1L, v1.newEngine(), 2L, v2.newEngine());
+            Map<String, String> textById = data.stream().collect(Collectors.toMap(LabeledText::id, LabeledText::text));
+            for (PredictionRecord p : out.predictions) {
+                assertThat(p.getLabel()).isEqualTo(engines.get(p.getModelVersion()).score(textById.get(p.getId())).label());
+            }
+        });
     }
 
     private static ModelEvent event(Outputs out, ModelEventType type, long version) {
