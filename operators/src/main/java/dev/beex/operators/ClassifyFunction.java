@@ -400,7 +400,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         shadowRollout = rollout;
         if (rollout == null) {
             if (shadow != null) {
-                LOG.info("Subtask {} stops scoring shadow model v{}", subtask, shadow.version);
+                LOG.info("Subtask {} stops scoring candidate model v{}", subtask, shadow.version);
             }
             shadow = null;
             return;
@@ -413,8 +413,9 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             shadowIdentity = new ShadowTally().toComparison(rollout.getRolloutId(), rollout.getModel().getModelName(),
                     activeVersion, shadow.version, rollout.getPromoteWhen(), rollout.getRejectWhen());
         }
-        LOG.info("Subtask {} scores shadow model {} v{} beside v{} (sample {}, exit rule {})", subtask, shadow.modelName,
-                shadow.version, activeVersion, rollout.getSample(), shadow.rule);
+        LOG.info("Subtask {} scores {} model {} v{} beside v{} (sample {}, exit rule {})", subtask,
+                rollout.getMode() == RolloutMode.CANARY ? "canary" : "shadow", shadow.modelName, shadow.version,
+                activeVersion, rollout.getSample(), shadow.rule);
     }
 
     /** The text of a hard example, cut to the dead-letter bound (it is already at most max.text.bytes). */
