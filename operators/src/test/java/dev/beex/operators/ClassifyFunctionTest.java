@@ -140,6 +140,21 @@ class ClassifyFunctionTest {
                 ControlBootstrap.NONE, new ShadowOptions(flushRecords, java.time.Duration.ofHours(1), 1000));
     }
 
+    /** A job serving {@code deploy(version, seed)} alone: what each version answers by itself. */
+    private static Job serving(long version, long seed) throws Exception {
+        Job job = new Job(ClassifyOptions.defaults());
+        job.control(deploy(version, seed));
+        return job;
+    }
+
+    /** A job serving v1 (seed 11) with {@code candidate} beside it, flushing every {@code flushRecords}. */
+    private static Job withCandidate(int flushRecords, ModelUpdate candidate) throws Exception {
+        Job job = shadowJob(flushRecords, null, null);
+        job.control(deploy(1, 11));
+        job.control(candidate);
+        return job;
+    }
+
     private static ModelUpdate shadow(ModelUpdate deploy, Double sample, String promoteWhen, String rejectWhen) {
         return ModelUpdates.shadow(deploy, sample, promoteWhen, rejectWhen);
     }
@@ -675,13 +690,9 @@ class ClassifyFunctionTest {
     @Test
     void aShadowVersionNeverChangesAnOutputAndEveryRecordIsCompared() throws Exception {
         List<TextRecord> in = records(0, 40);
-        Job alone = new Job(ClassifyOptions.defaults());
-        alone.control(deploy(1, 11));
-        Job v2Alone = new Job(ClassifyOptions.defaults());
-        v2Alone.control(deploy(2, 22));
-        Job job = shadowJob(15, null, null);
-        job.control(deploy(1, 11));
-        job.control(shadow(deploy(2, 22), null, null, null));
+        Job alone = serving(1, 11);
+        Job v2Alone = serving(2, 22);
+        Job job = withCandidate(15, shadow(deploy(2, 22), null, null, null));
         assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACCEPTED);
         assertThat(job.lastEvent().getMode()).isEqualTo(dev.beex.schemas.RolloutMode.SHADOW);
         assertThat(job.lastEvent().getActiveVersion()).as("a shadow does not serve").isEqualTo(1);
@@ -723,9 +734,7 @@ class ClassifyFunctionTest {
     @Test
     void aSampledShadowScoresTheSameRecordsByIdEveryTime() throws Exception {
         List<TextRecord> in = records(0, 200);
-        Job job = shadowJob(1, null, null);
-        job.control(deploy(1, 11));
-        job.control(shadow(deploy(2, 22), 0.25, null, null));
+        Job job = withCandidate(1, shadow(deploy(2, 22), 0.25, null, null));
         for (TextRecord r : in) {
             job.send(r);
         }
@@ -843,13 +852,9 @@ class ClassifyFunctionTest {
     @Test
     void aCanaryServesExactlyTheRecordsOfItsFractionAndIsComparedOnThem() throws Exception {
         List<TextRecord> in = records(0, 200);
-        Job v1Alone = new Job(ClassifyOptions.defaults());
-        v1Alone.control(deploy(1, 11));
-        Job v2Alone = new Job(ClassifyOptions.defaults());
-        v2Alone.control(deploy(2, 22));
-        Job job = shadowJob(1, null, null);
-        job.control(deploy(1, 11));
-        job.control(ModelUpdates.canary(deploy(2, 22), 0.3, null, null));
+        Job v1Alone = serving(1, 11);
+        Job v2Alone = serving(2, 22);
+        Job job = withCandidate(1, ModelUpdates.canary(deploy(2, 22), 0.3, null, null));
         assertThat(job.lastEvent().getMode()).isEqualTo(dev.beex.schemas.RolloutMode.CANARY);
         assertThat(job.lastEvent().getActiveVersion()).isEqualTo(1);
         for (TextRecord r : in) {

@@ -13,6 +13,7 @@ import dev.beex.pipeline.testing.Outputs;
 import dev.beex.pipeline.testing.PipelineHarness;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
+import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.RolloutMode;
 import dev.beex.schemas.ShadowComparison;
@@ -49,6 +50,9 @@ class ShadowRolloutEndToEndTest {
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Two seeded models that disagree on some records (the tests check it where it matters). */
+    private static final ModelArtifact V1 = TestModels.seededModelHalfHard(1);
+    private static final ModelArtifact V2 = TestModels.seededModelHalfHard(2);
     private static final Map<String, String> SMALL_WINDOWS = Map.of(JobConfig.SHADOW_FLUSH_RECORDS, "10",
             JobConfig.SHADOW_REPORT_RECORDS, "50");
 
@@ -56,13 +60,10 @@ class ShadowRolloutEndToEndTest {
     void aPassingGatePromotesOnceAndTheShadowNeverChangedAnOutputBefore() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "shadow-promote", 2, SMALL_WINDOWS);
         List<LabeledText> data = TestModels.testSentences(260);
-        ModelArtifact v1 = TestModels.seededModelHalfHard(1);
-        ModelArtifact v2 = TestModels.seededModelHalfHard(2);
-        h.deploy(1, v1);
+        h.deploy(1, V1);
         h.whileRunning(out -> {
-            h.publish(ModelUpdates.shadow(ModelUpdates.deploy("test-model", 2, v2.toBytes(), null), null,
+            publishAndAwaitAcceptance(h, out, ModelUpdates.shadow(v2As(2), null,
                     "agreement>=0,records>=150", null));
-            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 2), WAIT);
             assertThat(event(out, ModelEventType.ACCEPTED, 2).getMode()).isEqualTo(RolloutMode.SHADOW);
             h.produceTexts(data.subList(0, 180), true);
             out.awaitUntil(o -> o.hasEvent("ACTIVE", 2), WAIT);
@@ -81,13 +82,8 @@ class ShadowRolloutEndToEndTest {
             // Records sent after the promotion is visible are served by version 2.
             h.produceTexts(data.subList(180, 220), true);
             out.awaitUntil(o -> ids(o.predictions).size() >= 220, WAIT).settle(Duration.ofSeconds(2));
-            Map<String, InferenceEngine> engines = Map.of("1", v1.newEngine(), "2", v2.newEngine());
-            Map<String, String> textById = data.stream().collect(Collectors.toMap(LabeledText::id, LabeledText::text));
-            for (PredictionRecord p : out.predictions) {
-                // Before the promotion the output is version 1's own answer, whatever the shadow said.
-                assertThat(p.getLabel()).isEqualTo(engines.get(String.valueOf(p.getModelVersion()))
-                        .score(textById.get(p.getId())).label());
-            }
+            // Before the promotion the output is version 1's own answer, whatever the shadow said.
+            assertEachIsItsVersionsOwnAnswer(out.predictions, data);
             Set<String> late = ids(data.subList(180, 220));
             assertThat(out.predictions).filteredOn(p -> late.contains(p.getId()))
                     .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(2));
@@ -115,19 +111,16 @@ class ShadowRolloutEndToEndTest {
     void aFailingGateRejectsTheShadowAndTheActiveVersionKeepsServing() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "shadow-reject", 2, SMALL_WINDOWS);
         List<LabeledText> data = TestModels.testSentences(200);
-        ModelArtifact v1 = TestModels.seededModelHalfHard(1);
-        h.deploy(1, v1);
+        h.deploy(1, V1);
         h.whileRunning(out -> {
             // A shadow the job cannot apply (a bad gate, sent around the CLI's check) is a REJECTED event.
-            h.publish(ModelUpdates.shadow(ModelUpdates.deploy("test-model", 2, TestModels.seededModelHalfHard(2).toBytes(),
-                    null), null, "agreement>>1", null));
+            h.publish(ModelUpdates.shadow(v2As(2), null, "agreement>>1", null));
             out.awaitUntil(o -> o.hasEvent("REJECTED", 2), WAIT);
             assertThat(event(out, ModelEventType.REJECTED, 2).getReason()).contains("gate 'agreement>>1'");
 
             // Version 3 disagrees with version 1 on some records: agreement < 1 fails the promotion gate first.
-            h.publish(ModelUpdates.shadow(ModelUpdates.deploy("test-model", 3, TestModels.seededModelHalfHard(2).toBytes(),
-                    null), 0.5, "agreement>=0.999,records>=60", "agreement<0.999,records>=60"));
-            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 3), WAIT);
+            publishAndAwaitAcceptance(h, out, ModelUpdates.shadow(v2As(3), 0.5, "agreement>=0.999,records>=60",
+                    "agreement<0.999,records>=60"));
             h.produceTexts(data.subList(0, 160), false);
             out.awaitUntil(o -> o.hasEvent("REJECTED", 3), WAIT);
             ModelEvent rejection = event(out, ModelEventType.REJECTED, 3);
@@ -150,13 +143,11 @@ class ShadowRolloutEndToEndTest {
     void theComparisonSurvivesASavepointAndTheGateCountsBothRuns(@TempDir Path dir) throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "shadow-restore", 2, SMALL_WINDOWS);
         List<LabeledText> data = TestModels.testSentences(180);
-        h.deploy(1, TestModels.seededModelHalfHard(1));
+        h.deploy(1, V1);
         JobClient first = h.start();
         String savepoint;
         try (Outputs out = h.outputs()) {
-            h.publish(ModelUpdates.shadow(ModelUpdates.deploy("test-model", 2,
-                    TestModels.seededModelHalfHard(2).toBytes(), null), null, "records>=150", null));
-            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 2), WAIT);
+            publishAndAwaitAcceptance(h, out, ModelUpdates.shadow(v2As(2), null, "records>=150", null));
             h.produceTexts(data.subList(0, 100), false);
             out.awaitUntil(o -> ids(o.predictions).size() >= 100 && o.hasEvent("SHADOW_REPORT", 2), WAIT);
             assertThat(out.hasEvent("ACTIVE", 2)).as("100 records compared: the gate waits for 150").isFalse();
@@ -183,12 +174,9 @@ class ShadowRolloutEndToEndTest {
     void aCanaryServesTheSameKeysBeforeAndAfterARestart() throws Exception {
         PipelineHarness h = new PipelineHarness(KAFKA.kafka(), "canary", 2, SMALL_WINDOWS);
         List<LabeledText> data = TestModels.testSentences(60);
-        ModelArtifact v1 = TestModels.seededModelHalfHard(1);
-        ModelArtifact v2 = TestModels.seededModelHalfHard(2);
-        h.deploy(1, v1);
+        h.deploy(1, V1);
         h.whileRunning(out -> {
-            h.publish(ModelUpdates.canary(ModelUpdates.deploy("test-model", 2, v2.toBytes(), null), 0.4, null, null));
-            out.awaitUntil(o -> o.hasEvent("ACCEPTED", 2), WAIT);
+            publishAndAwaitAcceptance(h, out, ModelUpdates.canary(v2As(2), 0.4, null, null));
             assertThat(event(out, ModelEventType.ACCEPTED, 2).getMode()).isEqualTo(RolloutMode.CANARY);
             h.produceTexts(data, false);
             out.awaitUntil(o -> o.predictions.size() >= 60, WAIT);
@@ -203,12 +191,28 @@ class ShadowRolloutEndToEndTest {
                     assertThat(versions).as("versions that served " + id + " in both runs").hasSize(1));
             long canary = versionsById.values().stream().filter(v -> v.contains(2L)).count();
             assertThat(canary).as("records the 0.4 canary served").isBetween(10L, 40L);
-            Map<Long, InferenceEngine> engines = Map.of(1L, v1.newEngine(), 2L, v2.newEngine());
-            Map<String, String> textById = data.stream().collect(Collectors.toMap(LabeledText::id, LabeledText::text));
-            for (PredictionRecord p : out.predictions) {
-                assertThat(p.getLabel()).isEqualTo(engines.get(p.getModelVersion()).score(textById.get(p.getId())).label());
-            }
+            assertEachIsItsVersionsOwnAnswer(out.predictions, data);
         });
+    }
+
+    /** A deploy of V2's bytes under {@code version}. */
+    private static ModelUpdate v2As(long version) {
+        return ModelUpdates.deploy("test-model", version, V2.toBytes(), null);
+    }
+
+    private static void publishAndAwaitAcceptance(PipelineHarness h, Outputs out, ModelUpdate candidate) {
+        h.publish(candidate);
+        out.awaitUntil(o -> o.hasEvent("ACCEPTED", candidate.getVersion()), WAIT);
+    }
+
+    /** Every prediction is the label its version (V1 or V2) gives the text offline. */
+    private static void assertEachIsItsVersionsOwnAnswer(List<PredictionRecord> predictions, List<LabeledText> data) {
+        Map<Long, InferenceEngine> engines = Map.of(1L, V1.newEngine(), 2L, V2.newEngine());
+        Map<String, String> textById = data.stream().collect(Collectors.toMap(LabeledText::id, LabeledText::text));
+        for (PredictionRecord p : predictions) {
+            assertThat(p.getLabel()).as(p.getId() + " by v" + p.getModelVersion())
+                    .isEqualTo(engines.get(p.getModelVersion()).score(textById.get(p.getId())).label());
+        }
     }
 
     private static ModelEvent event(Outputs out, ModelEventType type, long version) {
