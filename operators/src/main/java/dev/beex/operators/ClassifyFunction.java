@@ -1,14 +1,12 @@
 package dev.beex.operators;
 
-import dev.beex.model.artifact.ArtifactReader;
-import dev.beex.model.artifact.InvalidArtifactException;
-import dev.beex.model.artifact.ModelArtifact;
-import dev.beex.model.engine.InferenceEngine;
 import dev.beex.model.engine.ScoreResult;
-import dev.beex.model.exit.ExitRule;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelRegistry;
 import dev.beex.schemas.PredictionRecord;
+import dev.beex.schemas.RolloutMode;
+import dev.beex.schemas.ShadowComparison;
+import dev.beex.schemas.ShadowRollout;
 import dev.beex.schemas.StoredModel;
 import dev.beex.schemas.TextRecord;
 import java.time.Duration;
@@ -51,6 +49,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Outputs.</b> One {@link PredictionRecord} per record, naming the model version; records
  * that reached the last block also go to {@link OutputTags#HARD_EXAMPLES}, their text cut to the
  * dead-letter bound. Model events come from the control path, not from here.
+ *
+ * <p><b>Shadow.</b> When the registry names a shadow version ({@link ShadowRollout}), each record
+ * of its sample ({@link ShadowSample}) is scored by it too, after the active version; the output
+ * is the active version's, always. A <b>canary</b> ({@link RolloutMode#CANARY}) is the same but
+ * serves the records of its sample: their outputs are the canary's (the active version's if the
+ * canary throws). The comparison counts ({@link ShadowTally}) go to
+ * {@link OutputTags#SHADOW_COMPARISONS} every {@link ShadowOptions#flushRecords()} records or
+ * flush interval, for the parallelism-1 {@link ShadowGateFunction}; unsent counts are in the
+ * checkpoint, so a restore neither loses nor repeats them.
  */
 public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord, ModelRegistry, PredictionRecord>
         implements CheckpointedFunction {
@@ -60,9 +67,17 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     static final ListStateDescriptor<TextRecord> HOLD_STATE =
             new ListStateDescriptor<>("beex-hold-buffer", new AvroTypeInfo<>(TextRecord.class));
 
+    /** Shadow comparison counts not sent yet (at most one entry: the current rollout's). */
+    static final ListStateDescriptor<ShadowComparison> UNSENT_COMPARISON_STATE =
+            new ListStateDescriptor<>("beex-shadow-unsent", new AvroTypeInfo<>(ShadowComparison.class));
+
+    /** The input attribute holding a record's true label, when the producer knows it (shadow accuracy). */
+    public static final String LABEL_ATTRIBUTE = "label";
+
     private final ClassifyOptions options;
     private final ControlBootstrap bootstrap;
     private final RecordLimits limits;
+    private final ShadowOptions shadowOptions;
 
     private transient ClassifierMetrics metrics;
     private transient AvroSingleObjectSerializationSchema<TextRecord> textEncoder;
@@ -72,12 +87,16 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     private transient Map<Integer, Long> bootstrapTarget;
     private transient long lastControlProgressNanos;
 
-    // The decoded model of this subtask; engineVersion 0 = none.
-    private transient InferenceEngine engine;
-    private transient ScoreResult engineResult;
-    private transient long engineVersion;
-    private transient String engineModelName;
-    private transient List<String> engineLabels;
+    // The decoded active model of this subtask; null = none yet.
+    private transient ServingEngine serving;
+
+    // The shadow version scored beside it (null = none), its rollout, and the counts not sent yet.
+    private transient ServingEngine shadow;
+    private transient ShadowRollout shadowRollout;
+    private transient ShadowComparison shadowIdentity;   // rollout, names, gates of the counts in shadowTally
+    private transient ShadowTally shadowTally;
+    private transient long lastShadowFlushNanos;
+    private transient ListState<ShadowComparison> unsentState;
 
     // Records that arrived before any model; mirrored into holdState at each checkpoint.
     private transient List<TextRecord> held;
@@ -93,19 +112,31 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     public ClassifyFunction(ClassifyOptions options, ControlBootstrap bootstrap, RecordLimits limits) {
+        this(options, bootstrap, limits, ShadowOptions.defaults());
+    }
+
+    public ClassifyFunction(ClassifyOptions options, ControlBootstrap bootstrap, RecordLimits limits,
+                            ShadowOptions shadowOptions) {
         this.options = options == null ? ClassifyOptions.defaults() : options;
         this.bootstrap = bootstrap == null ? ControlBootstrap.NONE : bootstrap;
         this.limits = limits == null ? RecordLimits.defaults() : limits;
+        this.shadowOptions = shadowOptions == null ? ShadowOptions.defaults() : shadowOptions;
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         holdState = context.getOperatorStateStore().getListState(HOLD_STATE);
+        unsentState = context.getOperatorStateStore().getListState(UNSENT_COMPARISON_STATE);
         held = new ArrayList<>();
+        shadowTally = new ShadowTally();
         if (context.isRestored()) {
             for (TextRecord r : holdState.get()) {
                 held.add(r);
                 heldBytes += Utf8.length(r.getText());
+            }
+            for (ShadowComparison unsent : unsentState.get()) {
+                shadowTally.add(unsent);
+                shadowIdentity = unsent;   // sent under its own rollout at the next flush
             }
         }
     }
@@ -113,17 +144,20 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         holdState.update(held);
+        unsentState.update(shadowTally.isEmpty() ? List.of() : List.of(shadowTally.toComparison(shadowIdentity)));
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         textEncoder = new AvroSingleObjectSerializationSchema<>(TextRecord.class);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        metrics = new ClassifierMetrics(getRuntimeContext().getMetricGroup(), () -> engineVersion,
-                () -> held == null ? 0 : held.size());
+        metrics = new ClassifierMetrics(getRuntimeContext().getMetricGroup(), this::engineVersion,
+                () -> held == null ? 0 : held.size(), () -> shadow == null ? 0 : shadow.version);
         if (held == null) {
             held = new ArrayList<>(); // not checkpointed (no initializeState call)
+            shadowTally = new ShadowTally();
         }
+        lastShadowFlushNanos = System.nanoTime();
         Map<Integer, Long> target = bootstrap.targetOffsets();
         bootstrapTarget = target.isEmpty() ? null : target;
         lastControlProgressNanos = System.nanoTime();
@@ -143,10 +177,12 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         ensureEngine(active);
+        SideSink side = ctx::output;   // one per record, shared by the calls below
+        ensureShadow(registry.getShadow(), side);
         if (!held.isEmpty()) {
-            drainHeld(ctx::output, out);
+            drainHeld(side, out);
         }
-        score(record, out, ctx::output);
+        score(record, out, side);
     }
 
     @Override
@@ -161,6 +197,7 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
             return;
         }
         ensureEngine(active);
+        ensureShadow(decision.getShadow(), ctx::output);
         if (!held.isEmpty()) {
             drainHeld(ctx::output, out);
         }
@@ -193,7 +230,12 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
 
     /** The active model version this subtask's engine serves (0 = none yet). */
     long engineVersion() {
-        return engineVersion;
+        return serving == null ? 0 : serving.version;
+    }
+
+    /** The shadow version this subtask scores beside it (0 = none). */
+    long shadowVersion() {
+        return shadow == null ? 0 : shadow.version;
     }
 
     int heldCount() {
@@ -242,33 +284,62 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
     }
 
     private void score(TextRecord record, Collector<PredictionRecord> out, SideSink side) {
-        long start = System.nanoTime();
-        ScoreResult r = engineResult;
+        ServingEngine active = serving;
+        long activeMicros;
         try {
-            engine.score(record.getText(), r);   // allocation-free: scratch and result are this subtask's
+            activeMicros = run(active, record);
         } catch (RuntimeException e) {
             // One record must not stop the stream (a restart would meet it again): dead-letter it, loudly.
-            LOG.error("Engine failed on record {} with model v{}", record.getId(), engineVersion, e);
-            deadLetter(record, DeadLetterReason.SCORING_FAILED, "model v" + engineVersion + " failed: " + e, side);
+            LOG.error("Engine failed on record {} with model v{}", record.getId(), active.version, e);
+            deadLetter(record, DeadLetterReason.SCORING_FAILED, "model v" + active.version + " failed: " + e, side);
             return;
         }
-        long micros = (System.nanoTime() - start) / 1000;
+        ServingEngine candidate = shadow;
+        if (candidate == null || !ShadowSample.includes(record.getId(), shadowRollout.getSample())) {
+            emit(record, active, activeMicros, out, side);
+            return;
+        }
+        long candidateMicros;
+        try {
+            candidateMicros = run(candidate, record);
+        } catch (RuntimeException e) {
+            // The candidate is on trial: its failure costs no output (a canary's record gets the active answer).
+            metrics.shadowFailures.inc();
+            LOG.warn("Candidate model v{} failed on record {}: {}", candidate.version, record.getId(), e.toString());
+            emit(record, active, activeMicros, out, side);
+            return;
+        }
+        boolean canary = shadowRollout.getMode() == RolloutMode.CANARY;
+        emit(record, canary ? candidate : active, canary ? candidateMicros : activeMicros, out, side);
+        countComparison(record, active.result, activeMicros, candidate.result, candidateMicros, side);
+    }
+
+    /** Scores {@code record} with {@code e} into its reusable result; returns the engine time in microseconds. */
+    private static long run(ServingEngine e, TextRecord record) {
+        long start = System.nanoTime();
+        e.engine.score(record.getText(), e.result);   // allocation-free: scratch and result are this subtask's
+        return (System.nanoTime() - start) / 1000;
+    }
+
+    /** The prediction (and hard example) of {@code e}'s latest result for {@code record}. */
+    private void emit(TextRecord record, ServingEngine e, long micros, Collector<PredictionRecord> out, SideSink side) {
+        ScoreResult r = e.result;
         // Setters of the generated class (primitive fields): no builder, no default deep copies, no boxing.
         PredictionRecord prediction = new PredictionRecord();
         prediction.setId(record.getId());
         prediction.setEventTime(record.getEventTime());
         prediction.setAttributes(record.getAttributes());
         prediction.setSource(record.getSource());
-        prediction.setLabel(engineLabels.get(r.labelIndex));
+        prediction.setLabel(e.labels.get(r.labelIndex));
         prediction.setLabelIndex(r.labelIndex);
         prediction.setConfidence(r.confidence);
-        prediction.setLabels(engineLabels);
+        prediction.setLabels(e.labels);
         prediction.setProbabilities(new FloatList(r.probabilities.clone()));
         prediction.setExitBlock(r.exitBlock);
         prediction.setBlocks(r.blocks);
         prediction.setHard(r.hard());
-        prediction.setModelName(engineModelName);
-        prediction.setModelVersion(engineVersion);
+        prediction.setModelName(e.modelName);
+        prediction.setModelVersion(e.version);
         prediction.setScoredAt(Instant.ofEpochMilli(System.currentTimeMillis()));
         prediction.setScoringMicros(micros);
         metrics.scoringMicros.update(micros);
@@ -282,6 +353,71 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
         }
     }
 
+    /**
+     * Counts how the candidate's result compares with the active version's on {@code record}, and
+     * sends the counts to the gate when a flush is due.
+     */
+    private void countComparison(TextRecord record, ScoreResult active, long activeMicros, ScoreResult r, long micros,
+                                 SideSink side) {
+        String activeLabel = serving.labels.get(active.labelIndex);
+        String shadowLabel = shadow.labels.get(r.labelIndex);
+        Map<String, String> attributes = record.getAttributes();
+        shadowTally.add(activeLabel, active.exitBlock, active.hard(), activeMicros, shadowLabel, r.exitBlock, r.hard(),
+                micros, attributes == null ? null : attributes.get(LABEL_ATTRIBUTE));
+        metrics.shadowCompared(activeLabel.equals(shadowLabel), r.hard(), micros);
+        if (shadowTally.records >= shadowOptions.flushRecords()
+                || System.nanoTime() - lastShadowFlushNanos >= shadowOptions.flushInterval().toNanos()) {
+            flushShadow(side);
+        }
+    }
+
+    /** Sends the unsent comparison counts to the shadow gate. */
+    private void flushShadow(SideSink side) {
+        lastShadowFlushNanos = System.nanoTime();
+        if (shadowTally.isEmpty()) {
+            return;
+        }
+        side.output(OutputTags.SHADOW_COMPARISONS, shadowTally.toComparison(shadowIdentity));
+        shadowTally.clear();
+    }
+
+    /**
+     * Makes this subtask score {@code rollout}'s shadow version beside the active one (null: no
+     * shadow). Counts of an earlier rollout, or of another active version, are sent first.
+     */
+    private void ensureShadow(ShadowRollout rollout, SideSink side) {
+        if (rollout == shadowRollout && (rollout == null || shadow != null)) {
+            return;   // the same registry entry as before: the per-record path
+        }
+        long activeVersion = serving.version;
+        // Another registry of the same rollout (a later control message, or a restore with unsent counts).
+        boolean sameRollout = rollout != null && shadowIdentity != null
+                && rollout.getRolloutId().equals(shadowIdentity.getRolloutId())
+                && shadowIdentity.getActiveVersion() == activeVersion;
+        if (!sameRollout) {
+            flushShadow(side);
+        }
+        shadowRollout = rollout;
+        if (rollout == null) {
+            if (shadow != null) {
+                LOG.info("Subtask {} stops scoring candidate model v{}", subtask, shadow.version);
+            }
+            shadow = null;
+            return;
+        }
+        if (sameRollout && shadow != null) {
+            return;
+        }
+        shadow = ServingEngine.load(rollout.getModel(), options);
+        if (!sameRollout) {
+            shadowIdentity = new ShadowTally().toComparison(rollout.getRolloutId(), rollout.getModel().getModelName(),
+                    activeVersion, shadow.version, rollout.getPromoteWhen(), rollout.getRejectWhen());
+        }
+        LOG.info("Subtask {} scores {} model {} v{} beside v{} (sample {}, exit rule {})", subtask,
+                rollout.getMode() == RolloutMode.CANARY ? "canary" : "shadow", shadow.modelName, shadow.version,
+                activeVersion, rollout.getSample(), shadow.rule);
+    }
+
     /** The text of a hard example, cut to the dead-letter bound (it is already at most max.text.bytes). */
     private String boundedText(String text) {
         int end = Utf8.prefixEnd(text, limits.deadLetterValueBytes());
@@ -293,28 +429,10 @@ public final class ClassifyFunction extends BroadcastProcessFunction<TextRecord,
      * serves that version. The control path validated it (and built an engine from it) once.
      */
     private void ensureEngine(StoredModel model) {
-        if (engine != null && engineVersion == model.getVersion()) {
+        if (serving != null && serving.version == model.getVersion()) {
             return;
         }
-        ModelArtifact artifact = SharedArtifacts.get(model.getSha256());
-        if (artifact == null) {
-            try {
-                artifact = ArtifactReader.fromBytes(ModelValidator.copy(model.getArtifact()));
-            } catch (InvalidArtifactException e) {
-                // It passed validation when accepted: unreadable now means corrupted state, not user input.
-                throw new IllegalStateException("model v" + model.getVersion() + " in broadcast state no longer decodes: "
-                        + e.getMessage(), e);
-            }
-        }
-        // The stored rule is the control message's text (validated by ModelValidator); state holds text, not objects.
-        ExitRule messageRule = model.getExitRule() == null ? null : ExitRule.parse(model.getExitRule());
-        ExitRule rule = options.servingRule(messageRule, artifact.exitRule());
-        artifact = SharedArtifacts.share(artifact);   // subtasks of this JVM share the compiled kernels
-        engine = artifact.newEngine(rule);
-        engineResult = ScoreResult.forModel(artifact.config());   // exits, not blocks: a lexical model has one more
-        engineLabels = List.copyOf(artifact.labels());
-        engineModelName = model.getModelName();
-        engineVersion = model.getVersion();
-        LOG.info("Subtask {} serves model {} v{} (exit rule {})", subtask, engineModelName, engineVersion, rule);
+        serving = ServingEngine.load(model, options);
+        LOG.info("Subtask {} serves model {} v{} (exit rule {})", subtask, serving.modelName, serving.version, serving.rule);
     }
 }

@@ -3,6 +3,9 @@ package dev.beex.operators;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelRegistry;
+import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.RolloutMode;
+import dev.beex.schemas.ShadowComparison;
 import dev.beex.schemas.StoredModel;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Events</b> ({@link OutputTags#MODEL_EVENTS}) carry a deterministic id
  * ({@code topic-partition-offset/TYPE}); the ids already on the model-events topic are read at
  * start ({@link ModelEventLog}) and not emitted again, so replaying the control topic after a
- * fresh start repeats no event.
+ * fresh start repeats no event. A shadow or canary deploy yields ACCEPTED (mode SHADOW or CANARY)
+ * and no ACTIVE; the gate's PROMOTE yields ACTIVE and its REJECT yields REJECTED, both with the
+ * gate's evidence.
  */
 public final class ModelControlFunction extends ProcessFunction<ControlMessage, ModelRegistry>
         implements CheckpointedFunction {
@@ -52,6 +57,8 @@ public final class ModelControlFunction extends ProcessFunction<ControlMessage, 
     private transient Counter accepted;
     private transient Counter rejected;
     private transient Counter rolledBack;
+    private transient Counter promoted;
+    private transient Counter shadowsRejected;
 
     public ModelControlFunction(ClassifyOptions options, ModelEventLog eventLog) {
         this.options = options == null ? ClassifyOptions.defaults() : options;
@@ -82,6 +89,8 @@ public final class ModelControlFunction extends ProcessFunction<ControlMessage, 
         accepted = group.counter("modelsAccepted");
         rejected = group.counter("modelsRejected");
         rolledBack = group.counter("modelsRolledBack");
+        promoted = group.counter("modelsPromoted");
+        shadowsRejected = group.counter("shadowsRejected");
         group.gauge("activeModelVersion", () -> registry == null ? 0L : registry.getActiveVersion());
         if (registry == null) {
             registry = ModelControl.empty(); // not checkpointed (no initializeState call)
@@ -91,26 +100,51 @@ public final class ModelControlFunction extends ProcessFunction<ControlMessage, 
 
     @Override
     public void processElement(ControlMessage message, Context ctx, Collector<ModelRegistry> out) {
+        ModelUpdate update = message.update();
         ModelControl.Decision d = message.problem() != null
                 ? ModelControl.rejected(registry, message.problem())
-                : control.apply(registry, message.update(), message.fetched());
-        String name = message.update() == null ? "" : message.update().getModelName();
-        long version = message.update() == null ? 0 : message.update().getVersion();
-        if (!d.changed()) {
-            rejected.inc();
-            LOG.warn("Rejected control message {} ({} v{}): {}", message.position(), name, version, d.reason());
-            emit(ctx, message, event(ModelEventType.REJECTED, name, version,
-                    message.update() == null ? null : message.update().getSha256(), d.reason(),
-                    message.update() == null ? -1 : d.previousVersion(), message.update() == null ? -1 : d.previousVersion()));
-        } else {
-            StoredModel model = d.model();
-            (d.type() == ModelEventType.ACCEPTED ? accepted : rolledBack).inc();
-            LOG.info("Model {} v{} active ({} from v{}, control message {})", model.getModelName(), model.getVersion(),
-                    d.type(), d.previousVersion(), message.position());
-            emit(ctx, message, event(d.type(), model.getModelName(), model.getVersion(), model.getSha256(), null,
-                    model.getVersion(), d.previousVersion()));
-            emit(ctx, message, event(ModelEventType.ACTIVE, model.getModelName(), model.getVersion(), model.getSha256(),
-                    null, model.getVersion(), d.previousVersion()));
+                : control.apply(registry, update, message.fetched(), message.position());
+        String name = update == null ? "" : update.getModelName();
+        long version = update == null ? 0 : update.getVersion();
+        ShadowComparison evidence = update == null ? null : update.getComparison();
+        StoredModel model = d.model();
+        switch (d.type()) {
+            case REJECTED -> {
+                // A REJECT verdict withdraws the shadow it names (model set); any other rejection changes nothing.
+                (model != null ? shadowsRejected : rejected).inc();
+                LOG.warn("Rejected {} ({} v{}): {}", model != null ? "shadow model" : "control message " + message.position(),
+                        name, version, d.reason());
+                long activeVersion = update == null ? -1 : d.previousVersion();
+                emit(ctx, message, event(ModelEventType.REJECTED, name, version,
+                        model != null ? model.getSha256() : update == null ? null : update.getSha256(), d.reason(),
+                        activeVersion, activeVersion), evidence);
+            }
+            case ACTIVE -> {
+                promoted.inc();
+                LOG.info("Shadow model {} v{} promoted to active (was v{}): {}", model.getModelName(), model.getVersion(),
+                        d.previousVersion(), update.getNote());
+                emit(ctx, message, event(ModelEventType.ACTIVE, model.getModelName(), model.getVersion(), model.getSha256(),
+                        update.getNote(), model.getVersion(), d.previousVersion()), evidence);
+            }
+            default -> {
+                (d.type() == ModelEventType.ACCEPTED ? accepted : rolledBack).inc();
+                if (d.shadow()) {
+                    RolloutMode mode = update.getMode();
+                    LOG.info("Model {} v{} accepted as {} beside v{} (control message {})", model.getModelName(),
+                            model.getVersion(), mode, d.previousVersion(), message.position());
+                    ModelEvent e = event(d.type(), model.getModelName(), model.getVersion(), model.getSha256(), null,
+                            d.previousVersion(), d.previousVersion());
+                    e.setMode(mode);
+                    emit(ctx, message, e, null);
+                    break;
+                }
+                LOG.info("Model {} v{} active ({} from v{}, control message {})", model.getModelName(), model.getVersion(),
+                        d.type(), d.previousVersion(), message.position());
+                emit(ctx, message, event(d.type(), model.getModelName(), model.getVersion(), model.getSha256(), null,
+                        model.getVersion(), d.previousVersion()), null);
+                emit(ctx, message, event(ModelEventType.ACTIVE, model.getModelName(), model.getVersion(), model.getSha256(),
+                        null, model.getVersion(), d.previousVersion()), null);
+            }
         }
         registry = advanced(d.registry(), message);
         out.collect(registry);
@@ -123,12 +157,13 @@ public final class ModelControlFunction extends ProcessFunction<ControlMessage, 
         return ModelRegistry.newBuilder(r).setControlOffsets(offsets).build();
     }
 
-    private void emit(Context ctx, ControlMessage message, ModelEvent event) {
+    private void emit(Context ctx, ControlMessage message, ModelEvent event, ShadowComparison evidence) {
         String id = message.position() + "/" + event.getType().name();
         if (writtenEventIds.contains(id)) {
             return; // emitted by an earlier run: a replay must not repeat it
         }
         event.setEventId(id);
+        event.setComparison(evidence);
         ctx.output(OutputTags.MODEL_EVENTS, event);
     }
 

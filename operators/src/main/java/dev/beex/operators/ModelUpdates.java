@@ -2,6 +2,8 @@ package dev.beex.operators;
 
 import dev.beex.schemas.ModelAction;
 import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.RolloutMode;
+import dev.beex.schemas.ShadowComparison;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,6 +46,44 @@ public final class ModelUpdates {
                 .setSignature(signature == null ? null : ByteBuffer.wrap(signature))
                 .setUri(uri)
                 .setExitRule(exitRule)
+                .setPublishedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .build();
+    }
+
+    /**
+     * {@code update} (a deploy) in shadow mode: scored beside the active version on a {@code sample}
+     * of records (null = all), promoted or rejected by its gates (null = none; see {@link RolloutGate}).
+     */
+    public static ModelUpdate shadow(ModelUpdate update, Double sample, String promoteWhen, String rejectWhen) {
+        return candidate(update, RolloutMode.SHADOW, sample, promoteWhen, rejectWhen);
+    }
+
+    /**
+     * {@code update} (a deploy) as a canary: it serves the {@code fraction} of records whose id hashes
+     * below it, is compared with the active version on them, and is promoted or rejected by its gates.
+     */
+    public static ModelUpdate canary(ModelUpdate update, double fraction, String promoteWhen, String rejectWhen) {
+        return candidate(update, RolloutMode.CANARY, fraction, promoteWhen, rejectWhen);
+    }
+
+    private static ModelUpdate candidate(ModelUpdate update, RolloutMode mode, Double fraction, String promoteWhen,
+                                         String rejectWhen) {
+        return ModelUpdate.newBuilder(update)
+                .setMode(mode)
+                .setSample(fraction)
+                .setPromoteWhen(promoteWhen)
+                .setRejectWhen(rejectWhen)
+                .build();
+    }
+
+    /** The shadow gate's verdict on a shadow version: PROMOTE or REJECT, with its evidence. */
+    static ModelUpdate verdict(ModelAction action, ShadowComparison evidence, String note) {
+        return ModelUpdate.newBuilder()
+                .setAction(action)
+                .setModelName(evidence.getModelName())
+                .setVersion(evidence.getShadowVersion())
+                .setComparison(evidence)
+                .setNote(note)
                 .setPublishedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
                 .build();
     }

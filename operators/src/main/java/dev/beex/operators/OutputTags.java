@@ -3,6 +3,7 @@ package dev.beex.operators;
 import dev.beex.schemas.DeadLetter;
 import dev.beex.schemas.HardExample;
 import dev.beex.schemas.ModelEvent;
+import dev.beex.schemas.ShadowComparison;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
@@ -20,6 +21,10 @@ public final class OutputTags {
     /** What happened to control messages: one set of events per message, from {@link ModelControlFunction}. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS =
             new OutputTag<>("beex-model-events", new AvroTypeInfo<>(ModelEvent.class));
+
+    /** Partial active-vs-shadow counts of one classifier subtask ({@link ClassifyFunction}), for {@link ShadowGateFunction}. */
+    public static final OutputTag<ShadowComparison> SHADOW_COMPARISONS =
+            new OutputTag<>("beex-shadow-comparisons", new AvroTypeInfo<>(ShadowComparison.class));
 
     private OutputTags() {
     }

@@ -65,6 +65,11 @@ public final class TopicSchemas {
         return schema(topic, new Utf8Key<>(TextRecord::getId), new AvroSingleObjectSerializationSchema<>(TextRecord.class));
     }
 
+    /** Control messages written by the job itself (the shadow gate's verdicts), keyed like {@code beex publish}'s. */
+    public static KafkaRecordSerializationSchema<ModelUpdate> control(String topic) {
+        return schema(topic, new Utf8Key<>(ModelUpdate::getModelName), new AvroSingleObjectSerializationSchema<>(ModelUpdate.class));
+    }
+
     /** Key of a control message: the model name. */
     public static byte[] controlKey(ModelUpdate update) {
         return utf8(update.getModelName());

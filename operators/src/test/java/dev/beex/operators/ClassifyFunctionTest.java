@@ -59,8 +59,13 @@ class ClassifyFunctionTest {
 
         Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath,
             ControlBootstrap bootstrap) throws Exception {
+            this(options, restore, parallelism, subtask, controlPath, bootstrap, ShadowOptions.defaults());
+        }
+
+        Job(ClassifyOptions options, OperatorSubtaskState restore, int parallelism, int subtask, ControlPath controlPath,
+            ControlBootstrap bootstrap, ShadowOptions shadowOptions) throws Exception {
             this.controlPath = controlPath;
-            fn = new ClassifyFunction(options, bootstrap, RecordLimits.defaults());
+            fn = new ClassifyFunction(options, bootstrap, RecordLimits.defaults(), shadowOptions);
             h = new BroadcastOperatorTestHarness<>(
                     new CoBroadcastWithNonKeyedOperator<>(fn, List.of(ModelStateDescriptors.MODELS)),
                     parallelism, parallelism, subtask);
@@ -126,6 +131,37 @@ class ClassifyFunctionTest {
         ModelUpdate copy = ModelUpdate.newBuilder(u).build();
         copy.setSha256(sha);
         return copy;
+    }
+
+    /** A job whose classifier sends its shadow counts every {@code flushRecords} compared records. */
+    private static Job shadowJob(int flushRecords, OperatorSubtaskState restore, ControlPath controlPath) throws Exception {
+        ClassifyOptions options = ClassifyOptions.defaults();
+        return new Job(options, restore, 1, 0, controlPath == null ? new ControlPath(options) : controlPath,
+                ControlBootstrap.NONE, new ShadowOptions(flushRecords, java.time.Duration.ofHours(1), 1000));
+    }
+
+    /** A job serving {@code deploy(version, seed)} alone: what each version answers by itself. */
+    private static Job serving(long version, long seed) throws Exception {
+        Job job = new Job(ClassifyOptions.defaults());
+        job.control(deploy(version, seed));
+        return job;
+    }
+
+    /** A job serving v1 (seed 11) with {@code candidate} beside it, flushing every {@code flushRecords}. */
+    private static Job withCandidate(int flushRecords, ModelUpdate candidate) throws Exception {
+        Job job = shadowJob(flushRecords, null, null);
+        job.control(deploy(1, 11));
+        job.control(candidate);
+        return job;
+    }
+
+    private static ModelUpdate shadow(ModelUpdate deploy, Double sample, String promoteWhen, String rejectWhen) {
+        return ModelUpdates.shadow(deploy, sample, promoteWhen, rejectWhen);
+    }
+
+    private static long sum(List<dev.beex.schemas.ShadowComparison> parts,
+                            java.util.function.ToLongFunction<dev.beex.schemas.ShadowComparison> field) {
+        return parts.stream().mapToLong(field).sum();
     }
 
     // ---------------------------------------------------------------- no model needed
@@ -647,5 +683,206 @@ class ClassifyFunctionTest {
         for (int i = 0; i < in.size(); i++) {
             assertThat(job.predictions().get(i).getExitBlock()).isEqualTo(withRule.score(in.get(i).getText()).exitBlock());
         }
+    }
+
+    // ---------------------------------------------------------------- shadow versions
+
+    @Test
+    void aShadowVersionNeverChangesAnOutputAndEveryRecordIsCompared() throws Exception {
+        List<TextRecord> in = records(0, 40);
+        Job alone = serving(1, 11);
+        Job v2Alone = serving(2, 22);
+        Job job = withCandidate(15, shadow(deploy(2, 22), null, null, null));
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACCEPTED);
+        assertThat(job.lastEvent().getMode()).isEqualTo(dev.beex.schemas.RolloutMode.SHADOW);
+        assertThat(job.lastEvent().getActiveVersion()).as("a shadow does not serve").isEqualTo(1);
+        for (TextRecord r : in) {
+            alone.send(r);
+            v2Alone.send(r);
+            job.send(r);
+        }
+        assertThat(job.fn.shadowVersion()).isEqualTo(2);
+        List<PredictionRecord> out = job.predictions();
+        assertThat(out).hasSize(40);
+        long agree = 0;
+        for (int i = 0; i < out.size(); i++) {
+            PredictionRecord expected = alone.predictions().get(i);
+            assertThat(out.get(i).getModelVersion()).isEqualTo(1);
+            assertThat(out.get(i).getLabel()).isEqualTo(expected.getLabel());
+            assertThat(out.get(i).getProbabilities()).isEqualTo(expected.getProbabilities());
+            agree += expected.getLabel().equals(v2Alone.predictions().get(i).getLabel()) ? 1 : 0;
+        }
+        assertThat(job.side(OutputTags.HARD_EXAMPLES)).hasSameSizeAs(alone.side(OutputTags.HARD_EXAMPLES));
+        // Flushed at 15 and 30 compared records; the last 10 wait for the next flush.
+        List<dev.beex.schemas.ShadowComparison> sent = job.side(OutputTags.SHADOW_COMPARISONS);
+        assertThat(sent).extracting(dev.beex.schemas.ShadowComparison::getRecords).containsExactly(15L, 15L);
+        assertThat(sent).allSatisfy(c -> {
+            assertThat(c.getActiveVersion()).isEqualTo(1);
+            assertThat(c.getShadowVersion()).isEqualTo(2);
+            assertThat(c.getRolloutId()).isEqualTo("control-0-1");
+        });
+        long agreeInFirst30 = 0;
+        for (int i = 0; i < 30; i++) {
+            agreeInFirst30 += alone.predictions().get(i).getLabel().equals(v2Alone.predictions().get(i).getLabel()) ? 1 : 0;
+        }
+        assertThat(sum(sent, dev.beex.schemas.ShadowComparison::getAgreements)).isEqualTo(agreeInFirst30);
+        assertThat(agree).as("the two seeded models disagree somewhere, or the test proves little").isLessThan(40);
+        assertThat(job.fn.metrics().shadowRecords.getCount()).isEqualTo(40);
+        assertThat(job.fn.metrics().shadowAgreements.getCount()).isEqualTo(agree);
+    }
+
+    @Test
+    void aSampledShadowScoresTheSameRecordsByIdEveryTime() throws Exception {
+        List<TextRecord> in = records(0, 200);
+        Job job = withCandidate(1, shadow(deploy(2, 22), 0.25, null, null));
+        for (TextRecord r : in) {
+            job.send(r);
+        }
+        long expected = in.stream().filter(r -> ShadowSample.includes(r.getId(), 0.25)).count();
+        assertThat(expected).isBetween(20L, 80L);
+        assertThat(sum(job.side(OutputTags.SHADOW_COMPARISONS), dev.beex.schemas.ShadowComparison::getRecords))
+                .isEqualTo(expected);
+        assertThat(job.predictions()).hasSize(200).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+    }
+
+    @Test
+    void invalidShadowMessagesAreRejectedAndChangeNothing() throws Exception {
+        Job job = shadowJob(1, null, null);
+        job.control(shadow(deploy(1, 11), null, null, null));
+        assertThat(job.lastEvent().getReason()).contains("needs an active version");
+        job.control(deploy(1, 11));
+        job.control(shadow(deploy(2, 22), null, "agreement>>0.9", null));
+        assertThat(job.lastEvent().getReason()).contains("gate 'agreement>>0.9'");
+        job.control(shadow(deploy(2, 22), null, null, "loss<0.1"));
+        assertThat(job.lastEvent().getReason()).contains("unknown term 'loss'");
+        job.control(shadow(deploy(2, 22), 0.0, null, null));
+        assertThat(job.lastEvent().getReason()).contains("sample must be in (0, 1]");
+        ModelUpdate activeWithGate = ModelUpdate.newBuilder(deploy(2, 22)).setPromoteWhen("records>=1").build();
+        job.control(activeWithGate);
+        assertThat(job.lastEvent().getReason()).contains("modes SHADOW and CANARY only");
+        job.control(ModelUpdates.verdict(dev.beex.schemas.ModelAction.PROMOTE,
+                new ShadowTally().toComparison("x", NAME, 1, 2, null, null), "promote"));
+        assertThat(job.lastEvent().getReason()).contains("not the pending shadow version (none is pending)");
+        assertThat(job.events().subList(3, job.events().size()))   // after REJECTED, ACCEPTED v1, ACTIVE v1
+                .hasSize(5).allSatisfy(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED));
+        for (TextRecord r : records(0, 5)) {
+            job.send(r);
+        }
+        assertThat(job.fn.shadowVersion()).isZero();
+        assertThat(job.side(OutputTags.SHADOW_COMPARISONS)).isEmpty();
+        assertThat(job.predictions()).allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(1));
+        // The rejected shadow deploys did not use up version 2.
+        job.control(shadow(deploy(2, 22), null, null, null));
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.ACCEPTED);
+    }
+
+    @Test
+    void aPromotedShadowServesAndARejectedOneIsWithdrawn() throws Exception {
+        Job job = shadowJob(1, null, null);
+        job.control(deploy(1, 11));
+        job.control(shadow(deploy(2, 22), null, "records>=3", null));
+        for (TextRecord r : records(0, 3)) {
+            job.send(r);
+        }
+        dev.beex.schemas.ShadowComparison evidence = new ShadowTally().toComparison("control-0-1", NAME, 1, 2,
+                "records>=3", null);
+        job.control(ModelUpdates.verdict(dev.beex.schemas.ModelAction.PROMOTE, evidence, "promoted by gate"));
+        ModelEvent promoted = job.lastEvent();
+        assertThat(promoted.getType()).isEqualTo(ModelEventType.ACTIVE);
+        assertThat(promoted.getVersion()).isEqualTo(2);
+        assertThat(promoted.getPreviousVersion()).isEqualTo(1);
+        assertThat(promoted.getComparison()).isEqualTo(evidence);
+        assertThat(promoted.getReason()).isEqualTo("promoted by gate");
+        job.send(text(99, "after the promotion"));
+        assertThat(job.predictions().get(3).getModelVersion()).isEqualTo(2);
+        assertThat(job.fn.shadowVersion()).isZero();
+        // A repeated verdict (at-least-once delivery) finds no pending shadow: rejected, nothing changes.
+        job.control(ModelUpdates.verdict(dev.beex.schemas.ModelAction.PROMOTE, evidence, "promoted by gate"));
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
+
+        job.control(shadow(deploy(3, 33), null, null, "agreement<2"));
+        job.control(ModelUpdates.verdict(dev.beex.schemas.ModelAction.REJECT,
+                new ShadowTally().toComparison("control-0-4", NAME, 2, 3, null, "agreement<2"), "rejected by gate"));
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
+        assertThat(job.lastEvent().getVersion()).isEqualTo(3);
+        assertThat(job.lastEvent().getActiveVersion()).isEqualTo(2);
+        job.send(text(100, "after the rejection"));
+        assertThat(job.predictions().get(4).getModelVersion()).isEqualTo(2);
+        assertThat(job.fn.shadowVersion()).isZero();
+        // Promoted versions are retained like deploys: a rollback finds version 1 before 2.
+        job.control(ModelUpdates.rollback(NAME, 0));
+        assertThat(job.lastEvent().getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewActiveDeployWithdrawsThePendingShadow() throws Exception {
+        Job job = shadowJob(1, null, null);
+        job.control(deploy(1, 11));
+        job.control(shadow(deploy(2, 22), null, null, null));
+        job.send(text(1, "one"));
+        assertThat(job.fn.shadowVersion()).isEqualTo(2);
+        job.control(deploy(3, 33));
+        job.send(text(2, "two"));
+        assertThat(job.fn.shadowVersion()).isZero();
+        assertThat(job.predictions().get(1).getModelVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void unsentShadowCountsSurviveASnapshot() throws Exception {
+        Job before = shadowJob(100, null, null);
+        before.control(deploy(1, 11));
+        before.control(shadow(deploy(2, 22), null, null, null));
+        for (TextRecord r : records(0, 7)) {
+            before.send(r);
+        }
+        assertThat(before.side(OutputTags.SHADOW_COMPARISONS)).isEmpty();
+        OperatorSubtaskState snapshot = before.h.snapshot(1, 1);
+        before.h.close();
+
+        Job after = shadowJob(10, snapshot, before.controlPath);
+        for (TextRecord r : records(7, 3)) {
+            after.send(r);
+        }
+        assertThat(after.side(OutputTags.SHADOW_COMPARISONS)).singleElement().satisfies(c -> {
+            assertThat(c.getRecords()).isEqualTo(10);
+            assertThat(c.getRolloutId()).isEqualTo("control-0-1");
+        });
+    }
+
+    @Test
+    void aCanaryServesExactlyTheRecordsOfItsFractionAndIsComparedOnThem() throws Exception {
+        List<TextRecord> in = records(0, 200);
+        Job v1Alone = serving(1, 11);
+        Job v2Alone = serving(2, 22);
+        Job job = withCandidate(1, ModelUpdates.canary(deploy(2, 22), 0.3, null, null));
+        assertThat(job.lastEvent().getMode()).isEqualTo(dev.beex.schemas.RolloutMode.CANARY);
+        assertThat(job.lastEvent().getActiveVersion()).isEqualTo(1);
+        for (TextRecord r : in) {
+            v1Alone.send(r);
+            v2Alone.send(r);
+            job.send(r);
+        }
+        long canaryRecords = 0;
+        for (int i = 0; i < in.size(); i++) {
+            boolean canary = ShadowSample.includes(in.get(i).getId(), 0.3);
+            canaryRecords += canary ? 1 : 0;
+            PredictionRecord expected = (canary ? v2Alone : v1Alone).predictions().get(i);
+            PredictionRecord served = job.predictions().get(i);
+            assertThat(served.getModelVersion()).isEqualTo(canary ? 2 : 1);
+            assertThat(served.getLabel()).isEqualTo(expected.getLabel());
+            assertThat(served.getProbabilities()).isEqualTo(expected.getProbabilities());
+        }
+        assertThat(canaryRecords).isBetween(30L, 90L);
+        assertThat(sum(job.side(OutputTags.SHADOW_COMPARISONS), dev.beex.schemas.ShadowComparison::getRecords))
+                .isEqualTo(canaryRecords);
+    }
+
+    @Test
+    void aCanaryWithoutAFractionIsRejected() throws Exception {
+        Job job = shadowJob(1, null, null);
+        job.control(deploy(1, 11));
+        job.control(ModelUpdate.newBuilder(deploy(2, 22)).setMode(dev.beex.schemas.RolloutMode.CANARY).build());
+        assertThat(job.lastEvent().getType()).isEqualTo(ModelEventType.REJECTED);
+        assertThat(job.lastEvent().getReason()).contains("a canary needs the fraction");
     }
 }

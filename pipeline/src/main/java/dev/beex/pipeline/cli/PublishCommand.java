@@ -5,6 +5,7 @@ import dev.beex.model.artifact.ArtifactSelfTest;
 import dev.beex.model.artifact.ArtifactSignature;
 import dev.beex.model.artifact.InvalidArtifactException;
 import dev.beex.operators.ModelUpdates;
+import dev.beex.operators.RolloutGate;
 import dev.beex.pipeline.job.JobConfig;
 import dev.beex.pipeline.kafka.ControlProducer;
 import dev.beex.pipeline.kafka.ModelVerdict;
@@ -12,6 +13,7 @@ import dev.beex.schemas.ModelAction;
 import dev.beex.schemas.ModelEvent;
 import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.ModelUpdate;
+import dev.beex.schemas.RolloutMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +65,31 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--rollback", description = "Roll back to a retained version instead of deploying.")
     boolean rollback;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "active",
+            description = "active (default): the version replaces the serving one once accepted. "
+                    + "shadow: it is scored beside the serving version, never changes an output, and is compared with it "
+                    + "(SHADOW_REPORT model events) until a gate or a later publish decides. "
+                    + "canary: like shadow, but it serves the fraction of records given by --fraction.")
+    String mode;
+
+    @Option(names = "--fraction", paramLabel = "F",
+            description = "With --mode canary (required): the fraction of records (0 < F <= 1, chosen by hash of the record id) the canary serves.")
+    Double fraction;
+
+    @Option(names = "--sample", paramLabel = "F",
+            description = "With --mode shadow: the fraction of records (0 < F <= 1, chosen by hash of the record id) the shadow scores (default 1).")
+    Double sample;
+
+    @Option(names = "--promote-when", paramLabel = "GATE",
+            description = "With --mode shadow or canary: promote the shadow when every term holds, e.g. 'agreement>=0.97,records>=5000' "
+                    + "(terms: agreement, records, accuracy (on records with a label attribute), meanBlocks; ops: >= > <= <).")
+    String promoteWhen;
+
+    @Option(names = "--reject-when", paramLabel = "GATE",
+            description = "With --mode shadow or canary: reject it when every term holds, e.g. 'agreement<0.9,records>=1000'; "
+                    + "checked before --promote-when.")
+    String rejectWhen;
+
     @Option(names = "--wait", description = "Wait for the job's verdict (model events topic); exit 1 when it rejects the update.")
     boolean await;
 
@@ -86,7 +113,13 @@ public final class PublishCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new UserException("--timeout must be >= 1 second, got " + timeoutSeconds);
         }
+        RolloutMode rollout = rolloutMode();
         ModelUpdate update = rollback ? rollbackUpdate() : deployUpdate();
+        if (rollout == RolloutMode.SHADOW) {
+            update = ModelUpdates.shadow(update, sample, promoteWhen, rejectWhen);
+        } else if (rollout == RolloutMode.CANARY) {
+            update = ModelUpdates.canary(update, fraction, promoteWhen, rejectWhen);
+        }
         RecordMetadata where = ControlProducer.send(config.kafkaClientProperties(), config.topics().control(), update);
         String what = describe(update);
         // Sent is not accepted: only the job decides (versions, hash, signature, self-tests).
@@ -109,6 +142,12 @@ public final class PublishCommand implements Callable<Integer> {
             System.err.printf("beex: the job rejected %s: %s%n", what, e.getReason());
             return 1;
         }
+        if (e.getMode() == RolloutMode.SHADOW || e.getMode() == RolloutMode.CANARY) {
+            System.out.printf("accepted as %s: %s version %d is compared with version %d%n",
+                    e.getMode().name().toLowerCase(java.util.Locale.ROOT), e.getModelName(), e.getVersion(),
+                    e.getActiveVersion());
+            return 0;
+        }
         System.out.printf("%s: %s version %d active (was version %d)%n",
                 e.getType() == ModelEventType.ROLLED_BACK ? "rolled back" : "accepted",
                 e.getModelName(), e.getActiveVersion(), e.getPreviousVersion());
@@ -119,10 +158,61 @@ public final class PublishCommand implements Callable<Integer> {
     static String describe(ModelUpdate update) {
         String name = update.getModelName();
         if (update.getAction() == ModelAction.DEPLOY) {
-            return "deploy of " + name + " version " + update.getVersion();
+            String mode = update.getMode() == null || update.getMode() == RolloutMode.ACTIVE ? ""
+                    : update.getMode().name().toLowerCase(java.util.Locale.ROOT) + " ";
+            return mode + "deploy of " + name + " version " + update.getVersion();
         }
         return update.getVersion() == 0 ? "rollback of " + name + " to the version before the active one"
                 : "rollback of " + name + " to version " + update.getVersion();
+    }
+
+    /**
+     * The rollout mode the options ask for. Checks them first, before any file is read or any
+     * broker asked, so a typo in a gate is this command's one-line error.
+     */
+    private RolloutMode rolloutMode() {
+        RolloutMode m;
+        try {
+            m = RolloutMode.valueOf(mode.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--mode must be active, shadow or canary, not '" + mode + "'");
+        }
+        if ((m == RolloutMode.ACTIVE || rollback) && (sample != null || fraction != null || promoteWhen != null
+                || rejectWhen != null)) {
+            throw new UserException("--sample, --fraction, --promote-when and --reject-when need --mode shadow or canary"
+                    + " (and no --rollback)");
+        }
+        if (m != RolloutMode.ACTIVE && rollback) {
+            throw new UserException("--mode " + mode.trim() + " deploys a model; it takes no --rollback");
+        }
+        if (m == RolloutMode.SHADOW && fraction != null) {
+            throw new UserException("--fraction is for --mode canary (a shadow samples with --sample)");
+        }
+        if (m == RolloutMode.CANARY && sample != null) {
+            throw new UserException("--sample is for --mode shadow (a canary serves --fraction)");
+        }
+        if (m == RolloutMode.CANARY && fraction == null) {
+            throw new UserException("--mode canary needs --fraction F");
+        }
+        fractionIn("--sample", sample);
+        fractionIn("--fraction", fraction);
+        gate("--promote-when", promoteWhen);
+        gate("--reject-when", rejectWhen);
+        return m;
+    }
+
+    private static void fractionIn(String option, Double f) {
+        if (f != null && !(f > 0 && f <= 1)) {
+            throw new UserException(option + " must be in (0, 1], got " + f);
+        }
+    }
+
+    private static void gate(String option, String text) {
+        try {
+            RolloutGate.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(option + ": " + e.getMessage());
+        }
     }
 
     private ModelUpdate rollbackUpdate() {

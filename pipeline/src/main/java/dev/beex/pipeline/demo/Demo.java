@@ -14,7 +14,11 @@ import dev.beex.pipeline.kafka.TextEncoder;
 import dev.beex.pipeline.local.EmbeddedKafka;
 import dev.beex.pipeline.local.LocalFlink;
 import dev.beex.schemas.DeadLetter;
+import dev.beex.schemas.ModelEvent;
+import dev.beex.schemas.ModelEventType;
 import dev.beex.schemas.PredictionRecord;
+import dev.beex.schemas.RolloutMode;
+import dev.beex.schemas.ShadowComparison;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,6 +64,9 @@ public final class Demo {
     }
 
     private static final int MAX_TEXT_BYTES = 8 * 1024;
+    private static final int SHADOW_FLUSH_RECORDS = 5;
+
+    private long nextProgress;
 
     private final Options options;
     private final PrintStream log;
@@ -93,6 +100,9 @@ public final class Demo {
             p.setProperty(JobConfig.MAX_TEXT_BYTES, String.valueOf(MAX_TEXT_BYTES));
             p.setProperty(JobConfig.GROUP_ID, "beex-demo");
             p.setProperty(JobConfig.TRANSACTIONAL_ID_PREFIX, "beex-demo");
+            // Small comparison windows: the demo's shadow sees a few hundred records at most.
+            p.setProperty(JobConfig.SHADOW_FLUSH_RECORDS, String.valueOf(SHADOW_FLUSH_RECORDS));
+            p.setProperty(JobConfig.SHADOW_REPORT_RECORDS, "50");
             JobConfig config = JobConfig.fromProperties(p);
 
             log.println("beex demo: Kafka at " + kafka.bootstrapServers() + "; starting Flink (local MiniCluster, parallelism "
@@ -132,7 +142,7 @@ public final class Demo {
         ControlProducer.send(client, topics.control(), ModelUpdates.deploy("spam", 1, v1, null));
         log.println("beex demo: published model spam v1 (" + v1.length + " bytes, " + model.config().blocks()
                 + " blocks); streaming " + records.size() + " spam test records + " + malformed.size()
-                + " malformed ones at " + options.rate() + "/s; v2 follows mid-stream");
+                + " malformed ones at " + options.rate() + "/s; v2 follows mid-stream in shadow");
 
         long start = System.nanoTime();
         Properties pp = new Properties();
@@ -140,8 +150,13 @@ public final class Demo {
         pp.setProperty("acks", "all");
         pp.setProperty("linger.ms", "5");
         boolean interactive = System.console() != null;
-        long nextProgress = 0;
         int sent = 0;
+        int half = records.size() / 2;
+        int threeQuarters = records.size() * 3 / 4;
+        // Records the shadow's gate needs: half of those it sees before the demo waits for its verdict,
+        // so that the counts still unsent by the subtasks (< flush size each) cannot keep it from firing.
+        int gateRecords = Math.max(SHADOW_FLUSH_RECORDS, (threeQuarters - half) / 2);
+        String promoteWhen = "agreement>=0.9,records>=" + gateRecords;
         long paceStart = start;
         int paceOffset = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -157,27 +172,31 @@ public final class Demo {
                     producer.send(malformed.get(m++));
                     sent++;
                 }
-                if (i == records.size() / 2) {
-                    // v1 serves the first half: wait until it has answered it, then swap.
+                if (i == half) {
+                    // v1 serves the first half alone: wait until it has answered it, then add v2 in shadow.
                     producer.flush();
-                    while (collector.accounted() < sent && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                        if (System.nanoTime() > nextProgress) {
-                            progress(collector, sent, total, interactive);
-                            nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
-                        }
-                    }
-                    ControlProducer.send(client, topics.control(), ModelUpdates.deploy("spam", 2, v2, null));
-                    log.println((interactive ? "\r" : "") + "beex demo: published model spam v2 mid-stream after "
-                            + sent + " records" + " ".repeat(30));
+                    int answered = sent;
+                    awaitShowingProgress(() -> collector.accounted() >= answered, collector, sent, total, interactive, deadline);
+                    ControlProducer.send(client, topics.control(), ModelUpdates.shadow(
+                            ModelUpdates.deploy("spam", 2, v2, null), null, promoteWhen, null));
+                    log.println((interactive ? "\r" : "") + "beex demo: published model spam v2 in shadow after "
+                            + sent + " records, --promote-when '" + promoteWhen + "'" + " ".repeat(10));
+                    awaitShowingProgress(collector::shadowAccepted, collector, sent, total, interactive, deadline);
+                    paceStart = System.nanoTime();
+                    paceOffset = sent;
+                }
+                if (i == threeQuarters) {
+                    // The shadow has seen a quarter of the records: wait for its gate, so the last quarter shows v2 serving.
+                    producer.flush();
+                    awaitShowingProgress(() -> collector.promotions() > 0, collector, sent, total, interactive, deadline);
+                    log.println((interactive ? "\r" : "") + "beex demo: the gate promoted spam v2 after "
+                            + collector.shadowRecords() + " compared records (agreement "
+                            + String.format(Locale.ROOT, "%.4f", collector.agreement()) + ")" + " ".repeat(10));
                     paceStart = System.nanoTime();
                     paceOffset = sent;
                 }
                 pace(paceStart, sent - paceOffset);
-                if (System.nanoTime() > nextProgress) {
-                    progress(collector, sent, total, interactive);
-                    nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
-                }
+                showProgress(collector, sent, total, interactive);
             }
             while (m < malformed.size()) {
                 producer.send(malformed.get(m++));
@@ -185,13 +204,8 @@ public final class Demo {
             }
             producer.flush();
         }
-        while (collector.accounted() < sent && System.nanoTime() < deadline) {
-            if (System.nanoTime() > nextProgress) {
-                progress(collector, sent, total, interactive);
-                nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
-            }
-            Thread.sleep(50);
-        }
+        int all = sent;
+        awaitShowingProgress(() -> collector.accounted() >= all, collector, sent, total, interactive, deadline);
         // One more checkpoint's worth: duplicates, if any, would show up now.
         Thread.sleep(1000);
         progress(collector, sent, total, interactive);
@@ -200,6 +214,23 @@ public final class Demo {
         collector.stop();
         reader.join(5000);
         return collector.summary(sent, malformed.size(), seconds, model.config().blocks(), config, options.parallelism());
+    }
+
+    /** Waits until {@code done} holds or the deadline passes, showing progress meanwhile. */
+    private void awaitShowingProgress(java.util.function.BooleanSupplier done, Collector collector, int sent, int total,
+                                      boolean interactive, long deadline) throws InterruptedException {
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            showProgress(collector, sent, total, interactive);
+        }
+    }
+
+    /** Shows progress every 250 ms on a terminal, every 2 s otherwise. */
+    private void showProgress(Collector collector, int sent, int total, boolean interactive) {
+        if (System.nanoTime() > nextProgress) {
+            progress(collector, sent, total, interactive);
+            nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interactive ? 250 : 2000);
+        }
     }
 
     /** Sleeps so that {@code sent} records take {@code sent / rate} seconds. */
@@ -258,6 +289,10 @@ public final class Demo {
         private volatile long modelEvents;
         private volatile long lastOutputNanos = System.nanoTime();
         private volatile String versionsText = "{}";
+        private volatile boolean shadowAccepted;
+        private volatile long shadowRecords;
+        private volatile double agreement;
+        private volatile long promotions;
 
         Collector(Properties client, Topics topics, Map<String, String> labelById) {
             this.consumer = new OutputConsumer(client, topics);
@@ -302,6 +337,15 @@ public final class Demo {
             deadLetters += b.deadLetters().size();
             hardExamples += b.hardExamples().size();
             modelEvents += b.modelEvents().size();
+            for (ModelEvent e : b.modelEvents()) {
+                shadowAccepted |= e.getType() == ModelEventType.ACCEPTED && e.getMode() == RolloutMode.SHADOW;
+                ShadowComparison c = e.getComparison();
+                if (c != null && c.getRecords() >= shadowRecords) {
+                    shadowRecords = c.getRecords();
+                    agreement = c.getAgreement() == null ? 0 : c.getAgreement();
+                }
+                promotions += e.getType() == ModelEventType.ACTIVE && c != null ? 1 : 0;   // an ACTIVE with evidence: a gate's
+            }
             versionsText = versions.toString();
             if (!b.predictions().isEmpty() || !b.deadLetters().isEmpty()) {
                 lastOutputNanos = System.nanoTime();
@@ -324,6 +368,22 @@ public final class Demo {
             return versionsText;
         }
 
+        boolean shadowAccepted() {
+            return shadowAccepted;
+        }
+
+        long shadowRecords() {
+            return shadowRecords;
+        }
+
+        double agreement() {
+            return agreement;
+        }
+
+        long promotions() {
+            return promotions;
+        }
+
         long accounted() {
             return predictions + deadLetters;
         }
@@ -342,7 +402,7 @@ public final class Demo {
             return new DemoSummary(n + deadLetters == sent, sent, malformed, n, duplicates, deadLetters, hardExamples,
                     labeled == 0 ? 0 : (double) correct / labeled, blocks, n == 0 ? 0 : (double) blockSum / n,
                     new LinkedHashMap<>(exitBlocks), new LinkedHashMap<>(versions), new LinkedHashMap<>(deadReasons),
-                    modelEvents, seconds, seconds <= 0 ? 0 : (n + deadLetters) / seconds,
+                    modelEvents, shadowRecords, agreement, promotions, seconds, seconds <= 0 ? 0 : (n + deadLetters) / seconds,
                     percentiles(latencyMillis), percentiles(scoringMicros), config.bootstrapServers(), parallelism,
                     config.delivery().cliName());
         }

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param deadLetterReasons dead letters per reason
  * @param latencyMillis  produce → prediction visible to a read_committed consumer: p50, p90, p99, max
  * @param scoringMicros  time in the engine per record: p50, p90, p99, max
+ * @param shadowRecords  records v2 was compared with v1 on while in shadow (the latest report or the verdict's evidence)
+ * @param agreement      share of those where both gave the same label
+ * @param promotions     versions promoted by their gate (ACTIVE events with evidence)
  */
 public record DemoSummary(
         boolean complete,
@@ -32,6 +35,9 @@ public record DemoSummary(
         Map<Long, Long> modelVersions,
         Map<String, Long> deadLetterReasons,
         long modelEvents,
+        long shadowRecords,
+        double agreement,
+        long promotions,
         double seconds,
         double recordsPerSecond,
         Map<String, Long> latencyMillis,
@@ -59,6 +65,8 @@ public record DemoSummary(
         out.printf(Locale.ROOT, "  exit blocks         %s of %d (mean %.2f)%n", histogram(), blocks, meanExitBlock);
         out.printf(Locale.ROOT, "  hard examples       %d (reached the last block)%n", hardExamples);
         out.printf(Locale.ROOT, "  model versions      %s (predictions per version), %d model events%n", modelVersions, modelEvents);
+        out.printf(Locale.ROOT, "  shadow              v2 compared with v1 on %d records, agreement %.4f; %d promoted by its gate%n",
+                shadowRecords, agreement, promotions);
         out.printf(Locale.ROOT, "  throughput          %.1f records/s over %.1f s (parallelism %d, %s)%n",
                 recordsPerSecond, seconds, parallelism, delivery);
         out.printf(Locale.ROOT, "  latency end-to-end  p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (produce -> committed output)%n",

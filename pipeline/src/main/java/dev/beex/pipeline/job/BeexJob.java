@@ -16,9 +16,11 @@ import dev.beex.operators.OutputTags;
 import dev.beex.operators.RawRecord;
 import dev.beex.operators.RawRecordDeserializationSchema;
 import dev.beex.operators.RecordLimits;
+import dev.beex.operators.ShadowGateFunction;
 import dev.beex.operators.TopicSchemas;
 import dev.beex.pipeline.kafka.MessageSizes;
 import dev.beex.schemas.ModelRegistry;
+import dev.beex.schemas.ModelUpdate;
 import dev.beex.schemas.PredictionRecord;
 import dev.beex.schemas.TextRecord;
 import java.io.IOException;
@@ -61,9 +63,13 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                     dead letters| control topic --source--> ControlDecode --> Fetch (async I/O)
  *                                 |        --> Decide (ModelControlFunction) --> model events
  *                                 +------------------ broadcast of the decided registries
+ *
+ * Classify --shadow comparisons (side output)--> ShadowGate (parallelism 1) --> model events (SHADOW_REPORT)
+ *                                                     +--> PROMOTE/REJECT verdicts --> control topic
  * </pre>
  * The control path runs with parallelism 1: every control message is validated once and the
- * classifiers receive the decision.
+ * classifiers receive the decision. A shadow version's gate is judged once too, and its verdict
+ * goes through the control topic like any other control message (no cycle inside the job graph).
  */
 public final class BeexJob {
 
@@ -79,6 +85,8 @@ public final class BeexJob {
     public static final String UID_SINK_HARD_EXAMPLES = "beex-sink-hard-examples";
     public static final String UID_SINK_DEAD_LETTERS = "beex-sink-dead-letters";
     public static final String UID_SINK_MODEL_EVENTS = "beex-sink-model-events";
+    public static final String UID_SHADOW_GATE = "beex-shadow-gate";
+    public static final String UID_SINK_SHADOW_VERDICTS = "beex-sink-shadow-verdicts";
 
     /**
      * Each sink's part of its transactional ids ({@code <transactional.id.prefix>-<part>}): fixed
@@ -88,6 +96,7 @@ public final class BeexJob {
     static final String TX_HARD_EXAMPLES = "hard-examples";
     static final String TX_DEAD_LETTERS = "dead-letters";
     static final String TX_MODEL_EVENTS = "model-events";
+    static final String TX_SHADOW_VERDICTS = "shadow-verdicts";
 
     /** Kafka's broker-side maximum is 15 min; Flink's 1 h default would fail every transaction. */
     public static final String TRANSACTION_TIMEOUT_MS = "60000";
@@ -180,9 +189,9 @@ public final class BeexJob {
                         TimeUnit.MILLISECONDS, 4)
                 .name("fetch models").uid(UID_CONTROL_FETCH)
                 .setParallelism(1);
+        KafkaModelEventLog eventLog = new KafkaModelEventLog(config.kafkaClientProperties(), topics.modelEvents());
         SingleOutputStreamOperator<ModelRegistry> decisions = fetched
-                .process(new ModelControlFunction(options,
-                                new KafkaModelEventLog(config.kafkaClientProperties(), topics.modelEvents())),
+                .process(new ModelControlFunction(options, eventLog),
                         new AvroTypeInfo<>(ModelRegistry.class))
                 .name("decide models").uid(UID_CONTROL_DECIDE)
                 .setParallelism(1);
@@ -192,8 +201,20 @@ public final class BeexJob {
                 KafkaControlBootstrap.DEFAULT_STALL_TIMEOUT);
         SingleOutputStreamOperator<PredictionRecord> predictions = texts
                 .connect(models)
-                .process(new ClassifyFunction(options, bootstrap, limits), new AvroTypeInfo<>(PredictionRecord.class))
+                .process(new ClassifyFunction(options, bootstrap, limits, config.shadow()),
+                        new AvroTypeInfo<>(PredictionRecord.class))
                 .name("classify").uid(UID_CLASSIFY);
+        SingleOutputStreamOperator<ModelUpdate> verdicts = predictions.getSideOutput(OutputTags.SHADOW_COMPARISONS)
+                .process(new ShadowGateFunction(config.shadow(), eventLog), new AvroTypeInfo<>(ModelUpdate.class))
+                .name("judge shadow models").uid(UID_SHADOW_GATE)
+                .setParallelism(1);
+        // At-least-once whatever the job's guarantee: a transaction's commit marker would be the control topic's
+        // last offset, which no message reaches, and hold every restart's bootstrap until its stall timeout. A
+        // verdict repeated after a failure is rejected by the control path ("not the pending shadow").
+        verdicts.sinkTo(sink(config.with(Map.of(JobConfig.DELIVERY, DeliveryGuarantee.AT_LEAST_ONCE.cliName())),
+                        TX_SHADOW_VERDICTS, TopicSchemas.control(topics.control())))
+                .name("shadow verdicts: " + topics.control()).uid(UID_SINK_SHADOW_VERDICTS)
+                .setParallelism(1);
 
         predictions.sinkTo(sink(config, TX_PREDICTIONS, TopicSchemas.predictions(topics.predictions(), config.outputFormat())))
                 .name("predictions: " + topics.predictions()).uid(UID_SINK_PREDICTIONS);
@@ -205,6 +226,7 @@ public final class BeexJob {
                 .sinkTo(sink(config, TX_DEAD_LETTERS, TopicSchemas.deadLetters(topics.deadLetters())))
                 .name("dead letters: " + topics.deadLetters()).uid(UID_SINK_DEAD_LETTERS);
         decisions.getSideOutput(OutputTags.MODEL_EVENTS)
+                .union(verdicts.getSideOutput(OutputTags.MODEL_EVENTS))
                 .sinkTo(sink(config, TX_MODEL_EVENTS, TopicSchemas.modelEvents(topics.modelEvents())))
                 .name("model events: " + topics.modelEvents()).uid(UID_SINK_MODEL_EVENTS);
     }

@@ -4,6 +4,7 @@ import dev.beex.model.exit.ExitRule;
 import dev.beex.operators.InputFormat;
 import dev.beex.operators.OutputFormat;
 import dev.beex.operators.RecordLimits;
+import dev.beex.operators.ShadowOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,9 @@ import java.util.TreeMap;
  * {@code input.format} [avro], {@code output.format} [avro: predictions and hard examples; or json], {@code max.text.bytes} [65536], {@code max.record.bytes} [262144],
  * {@code dead-letter.max.value.bytes} [65536], {@code hold.buffer.size} [100000],
  * {@code trusted.keys} [none: comma-separated Ed25519 public key files],
- * {@code exit.rule} [the model's own], and {@code kafka.*}: passed, without the prefix, to every
+ * {@code exit.rule} [the model's own], {@code shadow.flush.records} [100] and {@code shadow.flush.ms} [1000]
+ * (how often each classifier subtask sends its shadow comparison counts to the gate),
+ * {@code shadow.report.records} [1000] (a SHADOW_REPORT event per that many compared records), and {@code kafka.*}: passed, without the prefix, to every
  * Kafka client of the job (e.g. {@code kafka.security.protocol=SASL_SSL}).
  */
 public record JobConfig(
@@ -52,6 +55,7 @@ public record JobConfig(
         int holdBufferSize,
         List<Path> trustedKeys,
         ExitRule exitRule,
+        ShadowOptions shadow,
         Map<String, String> kafkaProperties) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -75,13 +79,16 @@ public record JobConfig(
     public static final String HOLD_BUFFER_SIZE = "hold.buffer.size";
     public static final String TRUSTED_KEYS = "trusted.keys";
     public static final String EXIT_RULE = "exit.rule";
+    public static final String SHADOW_FLUSH_RECORDS = "shadow.flush.records";
+    public static final String SHADOW_FLUSH_MS = "shadow.flush.ms";
+    public static final String SHADOW_REPORT_RECORDS = "shadow.report.records";
     public static final String KAFKA_PREFIX = "kafka.";
 
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, TOPIC_TEXT, TOPIC_CONTROL,
             TOPIC_PREDICTIONS, TOPIC_HARD_EXAMPLES, TOPIC_DEAD_LETTERS, TOPIC_MODEL_EVENTS, GROUP_ID,
             PARALLELISM, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, DELIVERY, TRANSACTIONAL_ID_PREFIX,
             INPUT_FORMAT, OUTPUT_FORMAT, MAX_TEXT_BYTES, MAX_RECORD_BYTES, DEAD_LETTER_VALUE_BYTES, HOLD_BUFFER_SIZE, TRUSTED_KEYS,
-            EXIT_RULE);
+            EXIT_RULE, SHADOW_FLUSH_RECORDS, SHADOW_FLUSH_MS, SHADOW_REPORT_RECORDS);
 
     public JobConfig {
         topics = topics == null ? Topics.DEFAULT : topics;
@@ -103,6 +110,7 @@ public record JobConfig(
             throw new IllegalArgumentException(INPUT_FORMAT + " must be avro, json or text");
         }
         outputFormat = outputFormat == null ? OutputFormat.AVRO : outputFormat;
+        shadow = shadow == null ? ShadowOptions.defaults() : shadow;
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException(MAX_TEXT_BYTES + " must be >= 1, got " + maxTextBytes);
         }
@@ -182,7 +190,19 @@ public record JobConfig(
                 getInt(p, HOLD_BUFFER_SIZE, 100_000),
                 keys,
                 exitRule.isEmpty() ? null : ExitRule.parse(exitRule),   // the one parse: fails at startup
+                shadowOptions(p),
                 kafka);
+    }
+
+    private static ShadowOptions shadowOptions(Properties p) {
+        int flushRecords = getInt(p, SHADOW_FLUSH_RECORDS, ShadowOptions.DEFAULT_FLUSH_RECORDS);
+        int flushMs = getInt(p, SHADOW_FLUSH_MS, (int) ShadowOptions.DEFAULT_FLUSH_INTERVAL.toMillis());
+        int reportRecords = getInt(p, SHADOW_REPORT_RECORDS, (int) ShadowOptions.DEFAULT_REPORT_RECORDS);
+        if (flushRecords < 1 || flushMs < 0 || reportRecords < 1) {
+            throw new IllegalArgumentException(SHADOW_FLUSH_RECORDS + " and " + SHADOW_REPORT_RECORDS + " must be >= 1, "
+                    + SHADOW_FLUSH_MS + " >= 0; got " + flushRecords + ", " + reportRecords + ", " + flushMs);
+        }
+        return new ShadowOptions(flushRecords, Duration.ofMillis(flushMs), reportRecords);
     }
 
     /** The inverse of {@link #fromProperties}: every key, defaults included. */
@@ -210,6 +230,9 @@ public record JobConfig(
         if (exitRule != null) {
             p.setProperty(EXIT_RULE, exitRule.toString());   // parses back to the same rule
         }
+        p.setProperty(SHADOW_FLUSH_RECORDS, String.valueOf(shadow.flushRecords()));
+        p.setProperty(SHADOW_FLUSH_MS, String.valueOf(shadow.flushInterval().toMillis()));
+        p.setProperty(SHADOW_REPORT_RECORDS, String.valueOf(shadow.reportRecords()));
         kafkaProperties.forEach((k, v) -> p.setProperty(KAFKA_PREFIX + k, v));
         return p;
     }

@@ -80,6 +80,31 @@ class CliErrorsTest {
     }
 
     @Test
+    void anInvalidGateExpressionIsOneLineBeforeAnythingIsReadOrSent(@TempDir Path dir) {
+        // The model file does not even exist: the gate is checked first.
+        String model = dir.resolve("m.beex").toString();
+        Result r = run("publish", "--model", model, "--version", "2", "--mode", "shadow",
+                "--promote-when", "agreement>=0.97,recrods>=5000");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --promote-when: gate 'agreement>=0.97,recrods>=5000': unknown term"
+                + " 'recrods' (terms: agreement, records, accuracy, meanBlocks)");
+        r = run("publish", "--model", model, "--mode", "shadow", "--reject-when", "agreement<<0.9");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().toList()).singleElement().asString().startsWith("beex: --reject-when: gate 'agreement<<0.9'");
+        r = run("publish", "--model", model, "--promote-when", "records>=10");
+        assertThat(r.err().strip()).isEqualTo("beex: --sample, --fraction, --promote-when and --reject-when need --mode"
+                + " shadow or canary (and no --rollback)");
+        r = run("publish", "--model", model, "--mode", "canary", "--promote-when", "records>=10");
+        assertThat(r.err().strip()).isEqualTo("beex: --mode canary needs --fraction F");
+        r = run("publish", "--model", model, "--mode", "canary", "--fraction", "0");
+        assertThat(r.err().strip()).isEqualTo("beex: --fraction must be in (0, 1], got 0.0");
+        r = run("publish", "--model", model, "--mode", "shadow", "--sample", "1.5");
+        assertThat(r.err().strip()).isEqualTo("beex: --sample must be in (0, 1], got 1.5");
+        r = run("publish", "--model", model, "--mode", "blue-green");
+        assertThat(r.err().strip()).isEqualTo("beex: --mode must be active, shadow or canary, not 'blue-green'");
+    }
+
+    @Test
     void aMissingDataFileIsOneLine(@TempDir Path dir) {
         Result r = run("produce", "--data", dir.resolve("none.jsonl").toString());
         assertThat(r.code()).isEqualTo(1);

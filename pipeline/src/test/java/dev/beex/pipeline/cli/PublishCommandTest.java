@@ -20,4 +20,12 @@ class PublishCommandTest {
         assertThat(PublishCommand.describe(ModelUpdates.deploy("spam", 7, new byte[] {1, 2, 3}, null)))
                 .isEqualTo("deploy of spam version 7");
     }
+
+    @Test
+    void aShadowDeploySaysSo() {
+        assertThat(PublishCommand.describe(ModelUpdates.shadow(ModelUpdates.deploy("spam", 7, new byte[] {1}, null),
+                0.5, "records>=10", null))).isEqualTo("shadow deploy of spam version 7");
+        assertThat(PublishCommand.describe(ModelUpdates.canary(ModelUpdates.deploy("spam", 8, new byte[] {1}, null),
+                0.1, null, null))).isEqualTo("canary deploy of spam version 8");
+    }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DemoTest {
 
     @Test
-    void accountsForEveryRecordAndSwapsTheModelMidStream() throws Exception {
+    void accountsForEveryRecordAndPromotesTheShadowModelMidStream() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         DemoSummary s = new Demo(new Demo.Options(400, Duration.ofSeconds(100), 2, 100),
                 new PrintStream(log, true, StandardCharsets.UTF_8)).run();
@@ -29,12 +29,19 @@ class DemoTest {
         assertThat(s.duplicates()).isZero();
         assertThat(s.deadLetterReasons()).containsOnlyKeys("UNDECODABLE", "EMPTY_TEXT", "TEXT_TOO_LARGE");
         assertThat(s.modelVersions()).containsOnlyKeys(1L, 2L);
+        // v2 ran in shadow from the middle and its gate (records >= 12 of the 25 it sees first) promoted it.
+        assertThat(s.promotions()).isEqualTo(1);
+        assertThat(s.shadowRecords()).isGreaterThanOrEqualTo(12);
+        assertThat(s.agreement()).isGreaterThanOrEqualTo(0.9);
+        assertThat(s.modelVersions().get(1L)).as("v1 served until the promotion: the first three quarters at least")
+                .isGreaterThanOrEqualTo(75);
         // The bundled models are trained: far better than the majority class (ham, ~2/3).
         assertThat(s.accuracy()).isGreaterThan(0.85);
         assertThat(s.exitBlocks().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(100);
 
         JsonNode json = new ObjectMapper().readTree(s.toJson());
-        for (String key : new String[] {"recordsIn", "predictions", "deadLetters", "hardExamples", "modelVersions", "accuracy"}) {
+        for (String key : new String[] {"recordsIn", "predictions", "deadLetters", "hardExamples", "modelVersions", "accuracy",
+                "shadowRecords", "agreement", "promotions"}) {
             assertThat(json.has(key)).as(key).isTrue();
         }
         assertThat(json.get("predictions").asLong() + json.get("deadLetters").asLong())

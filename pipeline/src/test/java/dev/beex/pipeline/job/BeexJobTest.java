@@ -33,10 +33,11 @@ class BeexJobTest {
         List<String> ids = List.of(BeexJob.UID_TEXT_SOURCE, BeexJob.UID_CONTROL_SOURCE, BeexJob.UID_DECODE,
                 BeexJob.UID_CONTROL_DECODE, BeexJob.UID_CONTROL_FETCH, BeexJob.UID_CONTROL_DECIDE, BeexJob.UID_CLASSIFY,
                 BeexJob.UID_SINK_PREDICTIONS, BeexJob.UID_SINK_HARD_EXAMPLES, BeexJob.UID_SINK_DEAD_LETTERS,
-                BeexJob.UID_SINK_MODEL_EVENTS);
+                BeexJob.UID_SINK_MODEL_EVENTS, BeexJob.UID_SHADOW_GATE, BeexJob.UID_SINK_SHADOW_VERDICTS);
         assertThat(ids).doesNotHaveDuplicates().containsExactly("beex-text-source", "beex-control-source", "beex-decode",
                 "beex-control-decode", "beex-control-fetch", "beex-control-decide", "beex-classify",
-                "beex-sink-predictions", "beex-sink-hard-examples", "beex-sink-dead-letters", "beex-sink-model-events");
+                "beex-sink-predictions", "beex-sink-hard-examples", "beex-sink-dead-letters", "beex-sink-model-events",
+                "beex-shadow-gate", "beex-sink-shadow-verdicts");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.beex.model.exit.ExitRule;
 import dev.beex.operators.InputFormat;
+import dev.beex.operators.ShadowOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class JobConfigTest {
                 "group.id=g1", "parallelism=3", "checkpoint.interval.ms=2500", "checkpoint.dir=file:///tmp/ckpt",
                 "delivery=at-least-once", "transactional.id.prefix=tx", "input.format=JSON",
                 "max.text.bytes=1000", "hold.buffer.size=7", "trusted.keys=a.pub, b.pub",
-                "exit.rule=entropy:0.3",
+                "exit.rule=entropy:0.3", "shadow.flush.records=20", "shadow.flush.ms=250", "shadow.report.records=500",
                 "kafka.security.protocol=SASL_SSL", "kafka.sasl.mechanism=PLAIN"));
         JobConfig c = JobConfig.load(file);
         assertThat(c.bootstrapServers()).isEqualTo("broker-1:9093,broker-2:9093");
@@ -53,6 +54,7 @@ class JobConfigTest {
         assertThat(c.holdBufferSize()).isEqualTo(7);
         assertThat(c.trustedKeys()).containsExactly(Path.of("a.pub"), Path.of("b.pub"));
         assertThat(c.exitRule()).isEqualTo(ExitRule.absoluteEntropy(0.3f));
+        assertThat(c.shadow()).isEqualTo(new ShadowOptions(20, Duration.ofMillis(250), 500));
         assertThat(c.kafkaProperties()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN"));
         Properties client = c.kafkaClientProperties();
@@ -77,6 +79,8 @@ class JobConfigTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JobConfig.fromProperties(props("topic.control", "beex.text")))
                 .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> JobConfig.fromProperties(props("shadow.flush.records", "0")))
+                .hasMessageContaining("shadow.flush.records and shadow.report.records must be >= 1");
         assertThatThrownBy(() -> JobConfig.load(Path.of("/nonexistent/job.properties")))
                 .hasMessageContaining("config file not found: /nonexistent/job.properties");
     }

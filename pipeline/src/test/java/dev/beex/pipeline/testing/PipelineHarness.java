@@ -2,6 +2,7 @@ package dev.beex.pipeline.testing;
 
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
+import dev.beex.operators.ClassifyFunction;
 import dev.beex.operators.InputFormat;
 import dev.beex.operators.ModelUpdates;
 import dev.beex.pipeline.job.BeexJob;
@@ -19,7 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -74,6 +78,18 @@ public final class PipelineHarness {
         return env.executeAsync("beex test " + topics.text());
     }
 
+    /** Starts the job restored from {@code savepoint}. */
+    public JobClient startFrom(String savepoint) throws Exception {
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        return start(restore);
+    }
+
+    /** Stops {@code job} with a canonical savepoint under {@code dir}; returns the savepoint's path. */
+    public static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
+        return job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+    }
+
     /** What a test does while the job runs, reading its outputs. */
     @FunctionalInterface
     public interface WhileRunning {
@@ -108,10 +124,16 @@ public final class PipelineHarness {
 
     /** Sends labeled texts in the job's input format, key = id. */
     public void produceTexts(List<LabeledText> texts) {
+        produceTexts(texts, false);
+    }
+
+    /** Sends texts; with {@code withLabels} each carries its label as the {@code label} attribute (shadow accuracy). */
+    public void produceTexts(List<LabeledText> texts, boolean withLabels) {
         TextEncoder encoder = new TextEncoder(config.inputFormat());
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (LabeledText t : texts) {
-            records.add(encoder.record(topics.text(), t.id(), t.text(), Instant.now(), null));
+            records.add(encoder.record(topics.text(), t.id(), t.text(), Instant.now(),
+                    withLabels ? Map.of(ClassifyFunction.LABEL_ATTRIBUTE, t.label()) : null));
         }
         produce(records);
     }
