@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path init;
 
     /** Options a warm start cannot take: the model fixes its shape and tokenizer, and a teacher would overwrite its embeddings. */
-    private static final List<String> NOT_WITH_INIT = List.of("--precision", "--arch", "--lex-buckets", "--lex-dim",
+    private static final List<String> NOT_WITH_INIT = List.of("--precision", "--arch", "--attention", "--lex-buckets", "--lex-dim",
             "--lex-pretrain", "--dim", "--heads", "--blocks", "--hidden", "--max-tokens", "--vocab", "--min-count",
             "--teacher-cache", "--teacher-use", "--distill-weight", "--distill-temperature");
 
@@ -67,6 +67,19 @@ public final class TrainCommand implements Callable<Integer> {
             + " with an exit 0 before block 1, whose vector every block exit also reads; paper: the paper's network"
             + " (one exit per block, no lexical path).")
     String arch = "lexical";
+
+    @Option(names = "--attention", description = "Attention scores: float (q·k in float) or binary (the signs of q and k,"
+            + " one XOR and popcount per token pair and head, a table lookup for the softmax; faster on long texts)."
+            + " Default: ${DEFAULT-VALUE}.")
+    String attention = TrainOptions.DEFAULT_BINARY_ATTENTION ? "binary" : "float";
+
+    private boolean parseAttention() {
+        return switch (attention.trim().toLowerCase(Locale.ROOT)) {
+            case "binary" -> true;
+            case "float" -> false;
+            default -> throw new UserException("--attention: '" + attention + "' is not float or binary");
+        };
+    }
 
     @Option(names = "--lex-buckets", description = "Lexical path: rows of the hashed feature table. Default: ${DEFAULT-VALUE}.")
     int lexBuckets = D.lexical().buckets();
@@ -178,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
             LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale, parseLexPretrain()) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
                     warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
-                    lexical);
+                    lexical, parseAttention());
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
