@@ -49,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "MODEL", description = "Warm start: continue training from this model artifact"
             + " (e.g. on its training data plus reviewed hard examples). Its tokenizer, labels and shape are kept and every"
             + " parameter is trained; the model as it came in competes with every epoch on dev, so the result is never less"
-            + " accurate on dev. Shape, tokenizer, --arch, --precision, --lex-pretrain and teacher options cannot be combined with it.")
+            + " accurate on dev. Shape, tokenizer, --arch, --attention, --precision, --lex-pretrain and teacher options cannot be combined with it.")
     Path init;
 
     /** Options a warm start cannot take: the model fixes its shape and tokenizer, and a teacher would overwrite its embeddings. */
