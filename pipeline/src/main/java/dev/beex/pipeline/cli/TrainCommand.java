@@ -68,12 +68,15 @@ public final class TrainCommand implements Callable<Integer> {
             + " (one exit per block, no lexical path).")
     String arch = "lexical";
 
-    @Option(names = "--attention", description = "Attention scores: float (q·k in float) or binary (the signs of q and k,"
-            + " one XOR and popcount per token pair and head, a table lookup for the softmax; faster on long texts)."
-            + " Default: ${DEFAULT-VALUE}.")
-    String attention = TrainOptions.DEFAULT_BINARY_ATTENTION ? "binary" : "float";
+    @Option(names = "--attention", description = "Attention scores: binary (the signs of q and k, one XOR and popcount per"
+            + " token pair and head, the softmax from a table; as accurate on dev and faster on long texts) or float (q·k"
+            + " in float). Default: binary, float with --precision float.")
+    String attention;
 
-    private boolean parseAttention() {
+    private boolean parseAttention(Precision p) {
+        if (attention == null) {
+            return p == Precision.BINARY && TrainOptions.DEFAULT_BINARY_ATTENTION;
+        }
         return switch (attention.trim().toLowerCase(Locale.ROOT)) {
             case "binary" -> true;
             case "float" -> false;
@@ -191,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
             LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale, parseLexPretrain()) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
                     warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
-                    lexical, parseAttention());
+                    lexical, parseAttention(p));
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }

@@ -81,17 +81,19 @@ class TrainCommandTest {
         ModelArtifact p = ArtifactReader.read(paper);
         assertThat(p.config().lexical()).isFalse();
         assertThat(p.config().exits()).isEqualTo(2);
-        assertThat(artifact.config().binaryAttention()).isFalse();
+        // binary attention scores by default (format 4); --attention float gives format 3
+        assertThat(artifact.config().binaryAttention()).isTrue();
+        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(model)).getShort(4)).as("format").isEqualTo((short) 4);
 
-        Path binaryScores = dir.resolve("out/binary-attention.beex");
-        r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", binaryScores.toString(),
+        Path floatScores = dir.resolve("out/float-attention.beex");
+        r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", floatScores.toString(),
                 "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
-                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--attention", "binary");
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--attention", "float");
         assertThat(r.code()).as(r.err()).isZero();
-        ModelArtifact b = ArtifactReader.read(binaryScores);
-        assertThat(b.config().binaryAttention()).isTrue();
-        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(binaryScores)).getShort(4)).as("format").isEqualTo((short) 4);
-        e = CliRun.run("eval", "--model", binaryScores.toString(), "--data", dev.toString(), "--json", "--threads", "1");
+        ModelArtifact f = ArtifactReader.read(floatScores);
+        assertThat(f.config().binaryAttention()).isFalse();
+        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(floatScores)).getShort(4)).as("format").isEqualTo((short) 3);
+        e = CliRun.run("eval", "--model", floatScores.toString(), "--data", dev.toString(), "--json", "--threads", "1");
         assertThat(e.code()).as(e.err()).isZero();
     }
 

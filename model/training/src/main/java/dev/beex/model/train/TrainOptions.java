@@ -74,8 +74,13 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
                 ExitSweep.DEFAULT_HARD_BUDGET, LexicalOptions.defaults(), DEFAULT_BINARY_ATTENTION);
     }
 
-    /** Attention scores of the defaults: float q·k (binarized scores: docs/training.md). */
-    public static final boolean DEFAULT_BINARY_ATTENTION = false;
+    /**
+     * Attention scores of the defaults: binary (the signs of q and k). On the dev splits it was as
+     * accurate as float scores (sentences seeds 42/1/2: 0.842 vs 0.840 mean with the rule; spam
+     * 0.9913 both) and removes the float q·kᵀ and the exp per score from every block
+     * (docs/training.md, docs/engine.md).
+     */
+    public static final boolean DEFAULT_BINARY_ATTENTION = true;
 
     /**
      * Word dropout of the defaults. Training loss falls below 0.05 by the fourth pass over a small
@@ -189,8 +194,12 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         return with(o -> o.binaryAttention = binary);
     }
 
+    /** These options at precision {@code p}; float precision has float attention scores. */
     public TrainOptions withPrecision(Precision p) {
-        return with(o -> o.precision = p);
+        return with(o -> {
+            o.precision = p;
+            o.binaryAttention &= p == Precision.BINARY;
+        });
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
