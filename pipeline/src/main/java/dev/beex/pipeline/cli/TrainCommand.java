@@ -70,12 +70,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--attention", description = "Attention scores: binary (the signs of q and k, one XOR and popcount per"
             + " token pair and head, the softmax from a table; as accurate on dev and faster on long texts) or float (q·k"
-            + " in float). Default: binary, float with --precision float.")
+            + " in float). Default: binary; float with --precision float and with --arch paper (the paper's network unchanged).")
     String attention;
 
-    private boolean parseAttention(Precision p) {
+    private boolean parseAttention(Precision p, boolean lexicalArch) {
         if (attention == null) {
-            return p == Precision.BINARY && TrainOptions.DEFAULT_BINARY_ATTENTION;
+            return p == Precision.BINARY && lexicalArch && TrainOptions.DEFAULT_BINARY_ATTENTION;
         }
         return switch (attention.trim().toLowerCase(Locale.ROOT)) {
             case "binary" -> true;
@@ -194,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
             LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale, parseLexPretrain()) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
                     warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
-                    lexical, parseAttention(p));
+                    lexical, parseAttention(p, lexicalArch));
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }

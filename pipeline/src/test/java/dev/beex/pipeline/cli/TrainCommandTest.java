@@ -81,6 +81,7 @@ class TrainCommandTest {
         ModelArtifact p = ArtifactReader.read(paper);
         assertThat(p.config().lexical()).isFalse();
         assertThat(p.config().exits()).isEqualTo(2);
+        assertThat(p.config().binaryAttention()).as("the paper's network keeps float scores").isFalse();
         // binary attention scores by default (format 4); --attention float gives format 3
         assertThat(artifact.config().binaryAttention()).isTrue();
         assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(model)).getShort(4)).as("format").isEqualTo((short) 4);
