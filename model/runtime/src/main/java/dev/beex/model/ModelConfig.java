@@ -17,9 +17,12 @@ import java.io.IOException;
  * @param precision    binary (BEExformer) or float (baseline)
  * @param lexBuckets   rows B of the hashed lexical table (0 = no lexical path: the paper's network)
  * @param lexDim       width D of the lexical vector (0 when {@code lexBuckets} is 0)
+ * @param binaryAttention attention scores from the signs of q and k (XOR/popcount per head and
+ *                     token pair, model/README.md "Binarized attention scores") instead of float q·k
  */
 public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int maxTokens,
-                          int vocabSize, int numLabels, Precision precision, int lexBuckets, int lexDim) {
+                          int vocabSize, int numLabels, Precision precision, int lexBuckets, int lexDim,
+                          boolean binaryAttention) {
 
     public static final int DEFAULT_DIM = 128;
     public static final int DEFAULT_HEADS = 4;
@@ -37,6 +40,13 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
         require(precision != null, "precision is required");
         require(lexBuckets >= 0 && lexDim >= 0 && (lexBuckets == 0) == (lexDim == 0),
                 "lexical buckets and dim must both be > 0 (lexical path) or both 0 (paper network)");
+        require(!binaryAttention || precision == Precision.BINARY, "binary attention needs binary precision");
+    }
+
+    /** Float attention scores (every model before format 4). */
+    public ModelConfig(int dim, int heads, int blocks, int slfnHidden, int maxTokens,
+                       int vocabSize, int numLabels, Precision precision, int lexBuckets, int lexDim) {
+        this(dim, heads, blocks, slfnHidden, maxTokens, vocabSize, numLabels, precision, lexBuckets, lexDim, false);
     }
 
     /** The paper's network: no lexical path, one exit per block. */
@@ -77,10 +87,19 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
     }
 
     public ModelConfig withVocabSize(int newVocabSize) {
-        return new ModelConfig(dim, heads, blocks, slfnHidden, maxTokens, newVocabSize, numLabels, precision, lexBuckets, lexDim);
+        return new ModelConfig(dim, heads, blocks, slfnHidden, maxTokens, newVocabSize, numLabels, precision, lexBuckets, lexDim,
+                binaryAttention);
     }
 
-    /** Format 3: the format 2 fields then lexBuckets, lexDim. */
+    /**
+     * The artifact format this config needs: 4 with binary attention (a reader of format 3 would
+     * compute float scores and must refuse it), else 3, which every reader since the lexical path reads.
+     */
+    public int formatVersion() {
+        return binaryAttention ? 4 : 3;
+    }
+
+    /** Format 3: the format 2 fields then lexBuckets, lexDim; format 4 adds the attention kind (u8: 0 float, 1 binary). */
     public void write(DataOutput out) throws IOException {
         out.writeInt(dim);
         out.writeInt(heads);
@@ -92,9 +111,12 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
         out.writeByte(precision.ordinal());
         out.writeInt(lexBuckets);
         out.writeInt(lexDim);
+        if (formatVersion() >= 4) {
+            out.writeByte(binaryAttention ? 1 : 0);
+        }
     }
 
-    /** Reads what {@link #write} wrote (format 3); format 2 has no lexical fields (paper network). */
+    /** Reads what {@link #write} wrote (formats 3 and 4); format 2 has no lexical fields (paper network). */
     public static ModelConfig read(DataInput in, int formatVersion) throws IOException {
         int dim = in.readInt(), heads = in.readInt(), blocks = in.readInt(), hidden = in.readInt();
         int maxTokens = in.readInt(), vocab = in.readInt(), labels = in.readInt();
@@ -107,9 +129,17 @@ public record ModelConfig(int dim, int heads, int blocks, int slfnHidden, int ma
             lexBuckets = in.readInt();
             lexDim = in.readInt();
         }
+        boolean binaryAttention = false;
+        if (formatVersion >= 4) {
+            int kind = in.readUnsignedByte();
+            if (kind > 1) {
+                throw new IOException("unknown attention kind " + kind);
+            }
+            binaryAttention = kind == 1;
+        }
         try {
             return new ModelConfig(dim, heads, blocks, hidden, maxTokens, vocab, labels, Precision.values()[p],
-                    lexBuckets, lexDim);
+                    lexBuckets, lexDim, binaryAttention);
         } catch (IllegalArgumentException e) {
             throw new IOException("invalid model config: " + e.getMessage(), e);
         }

@@ -49,11 +49,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "MODEL", description = "Warm start: continue training from this model artifact"
             + " (e.g. on its training data plus reviewed hard examples). Its tokenizer, labels and shape are kept and every"
             + " parameter is trained; the model as it came in competes with every epoch on dev, so the result is never less"
-            + " accurate on dev. Shape, tokenizer, --arch, --precision, --lex-pretrain and teacher options cannot be combined with it.")
+            + " accurate on dev. Shape, tokenizer, --arch, --attention, --precision, --lex-pretrain and teacher options cannot be combined with it.")
     Path init;
 
     /** Options a warm start cannot take: the model fixes its shape and tokenizer, and a teacher would overwrite its embeddings. */
-    private static final List<String> NOT_WITH_INIT = List.of("--precision", "--arch", "--lex-buckets", "--lex-dim",
+    private static final List<String> NOT_WITH_INIT = List.of("--precision", "--arch", "--attention", "--lex-buckets", "--lex-dim",
             "--lex-pretrain", "--dim", "--heads", "--blocks", "--hidden", "--max-tokens", "--vocab", "--min-count",
             "--teacher-cache", "--teacher-use", "--distill-weight", "--distill-temperature");
 
@@ -67,6 +67,22 @@ public final class TrainCommand implements Callable<Integer> {
             + " with an exit 0 before block 1, whose vector every block exit also reads; paper: the paper's network"
             + " (one exit per block, no lexical path).")
     String arch = "lexical";
+
+    @Option(names = "--attention", description = "Attention scores: binary (the signs of q and k, one XOR and popcount per"
+            + " token pair and head, the softmax from a table; as accurate on dev and faster on long texts) or float (q·k"
+            + " in float). Default: binary; float with --precision float and with --arch paper (the paper's network unchanged).")
+    String attention;
+
+    private boolean parseAttention(Precision p, boolean lexicalArch) {
+        if (attention == null) {
+            return p == Precision.BINARY && lexicalArch && TrainOptions.DEFAULT_BINARY_ATTENTION;
+        }
+        return switch (attention.trim().toLowerCase(Locale.ROOT)) {
+            case "binary" -> true;
+            case "float" -> false;
+            default -> throw new UserException("--attention: '" + attention + "' is not float or binary");
+        };
+    }
 
     @Option(names = "--lex-buckets", description = "Lexical path: rows of the hashed feature table. Default: ${DEFAULT-VALUE}.")
     int lexBuckets = D.lexical().buckets();
@@ -178,7 +194,7 @@ public final class TrainCommand implements Callable<Integer> {
             LexicalOptions lexical = lexicalArch ? new LexicalOptions(lexBuckets, lexDim, lexLrScale, parseLexPretrain()) : LexicalOptions.NONE;
             options = new TrainOptions(dim, heads, blocks, hidden, maxTokens, vocab, minCount, p, epochCount, batch, lr,
                     warmup, weightDecay, clip, dropout, tokenDropout, exitWeights, seed, threads, exitTolerance, hardBudget,
-                    lexical);
+                    lexical, parseAttention(p, lexicalArch));
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }

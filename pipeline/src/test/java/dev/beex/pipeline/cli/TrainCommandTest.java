@@ -81,6 +81,21 @@ class TrainCommandTest {
         ModelArtifact p = ArtifactReader.read(paper);
         assertThat(p.config().lexical()).isFalse();
         assertThat(p.config().exits()).isEqualTo(2);
+        assertThat(p.config().binaryAttention()).as("the paper's network keeps float scores").isFalse();
+        // binary attention scores by default (format 4); --attention float gives format 3
+        assertThat(artifact.config().binaryAttention()).isTrue();
+        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(model)).getShort(4)).as("format").isEqualTo((short) 4);
+
+        Path floatScores = dir.resolve("out/float-attention.beex");
+        r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", floatScores.toString(),
+                "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--attention", "float");
+        assertThat(r.code()).as(r.err()).isZero();
+        ModelArtifact f = ArtifactReader.read(floatScores);
+        assertThat(f.config().binaryAttention()).isFalse();
+        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(floatScores)).getShort(4)).as("format").isEqualTo((short) 3);
+        e = CliRun.run("eval", "--model", floatScores.toString(), "--data", dev.toString(), "--json", "--threads", "1");
+        assertThat(e.code()).as(e.err()).isZero();
     }
 
     /** {@code --init}: the next version keeps the model's shape, labels and tokenizer and records where it came from. */
@@ -136,6 +151,16 @@ class TrainCommandTest {
                 "--arch", "bert");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --arch: 'bert' is not lexical or paper");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--attention", "sparse");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --attention: 'sparse' is not float or binary");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--attention", "binary", "--precision", "float");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: train: binary attention needs binary precision");
 
         r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
                 "--lex-pretrain", "-1");

@@ -13,12 +13,12 @@ import java.util.List;
  * <pre>
  * offset  size  field
  * 0       4     magic "BEEX"
- * 4       2     format version (unsigned, big-endian; this code writes 3 and reads 2 and 3)
+ * 4       2     format version (unsigned, big-endian; this code writes 3, or 4 for binary attention, and reads 2 to 4)
  * 6       2     flags (0; reserved)
  * 8       8     payload length P
  * 16      P     sections, in this order, each: tag u8, codec u8 (0 raw, 1 deflate),
  *               stored length u32, [raw length u32 when deflated], bytes
- *                 1 config      ModelConfig.write (format 2: without lexBuckets, lexDim)
+ *                 1 config      ModelConfig.write (format 2: without lexBuckets, lexDim; format 4 adds the attention kind)
  *                 2 labels      u32 count, UTF each
  *                 3 tokenizer   Tokenizer.write                                       (deflated)
  *                 4 exit rule   ExitRule.write
@@ -37,12 +37,15 @@ import java.util.List;
  * All numbers big-endian (DataOutput). Parameters (α and float tensors) are IEEE binary16
  * ({@link Float16}, {@link StoredPrecision}); self-test outputs are float32. Version 3 added the
  * lexical path (two config fields, the lexical table and exit 0's head as the last tensors); a
- * version 2 file is a paper network and reads as before. Version 1 (float32 parameters) is no
+ * version 2 file is a paper network and reads as before. Version 4 is version 3 plus one config
+ * byte, the attention kind; it is written only for binary attention, so readers of version 3
+ * refuse exactly the models they would score wrongly. Version 1 (float32 parameters) is no
  * longer read.
  */
 public final class ArtifactFormat {
     public static final byte[] MAGIC = {'B', 'E', 'E', 'X'};
-    public static final int FORMAT_VERSION = 3;
+    /** Newest format this code reads; it writes {@link dev.beex.model.ModelConfig#formatVersion()} (3 or 4). */
+    public static final int FORMAT_VERSION = 4;
     /** Oldest format this code reads: 2 (float16 parameters, no lexical path). */
     public static final int OLDEST_READABLE_VERSION = 2;
     static final int HEADER_BYTES = 16;

@@ -71,7 +71,7 @@ public final class ArtifactReader {
         }
         if (version < OLDEST_READABLE_VERSION) {
             throw new InvalidArtifactException("unsupported format version " + version + " (this beex reads "
-                    + OLDEST_READABLE_VERSION + " and " + FORMAT_VERSION
+                    + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION
                     + ", whose parameters are float16): re-export the model with this beex");
         }
         long payload = head.getLong(8);

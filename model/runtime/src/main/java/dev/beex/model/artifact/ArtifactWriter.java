@@ -2,7 +2,6 @@ package dev.beex.model.artifact;
 
 import static dev.beex.model.artifact.ArtifactFormat.CODEC_DEFLATE;
 import static dev.beex.model.artifact.ArtifactFormat.CODEC_RAW;
-import static dev.beex.model.artifact.ArtifactFormat.FORMAT_VERSION;
 import static dev.beex.model.artifact.ArtifactFormat.HASH_BYTES;
 import static dev.beex.model.artifact.ArtifactFormat.HEADER_BYTES;
 import static dev.beex.model.artifact.ArtifactFormat.MAGIC;
@@ -136,7 +135,7 @@ public final class ArtifactWriter {
             out.flush();
             byte[] body = payload.toByteArray();
             ByteBuffer file = ByteBuffer.allocate(HEADER_BYTES + body.length + HASH_BYTES);
-            file.put(MAGIC).putShort((short) FORMAT_VERSION).putShort((short) 0).putLong(body.length).put(body);
+            file.put(MAGIC).putShort((short) c.formatVersion()).putShort((short) 0).putLong(body.length).put(body);
             file.put(ArtifactFormat.sha256(file.array(), 0, HEADER_BYTES + body.length));
             return file.array();
         } catch (IOException e) {

@@ -68,6 +68,7 @@ public final class InferenceEngine {
     private final float[] gateOut;
     private final float[] filterOut;
     private final AttentionKernel.Buffers attnBuffers;
+    private final boolean binaryAttention;
     /** Products of the dense float kernels (holds their row scratch). */
     private final MatMul matMul;
     private final float[] pool;
@@ -114,6 +115,7 @@ public final class InferenceEngine {
         this.gateOut = new float[td];
         this.filterOut = new float[td];
         this.attnBuffers = new AttentionKernel.Buffers(d, heads, maxTokens);
+        this.binaryAttention = c.binaryAttention();
         this.matMul = new MatMul(Math.max(d, hidden));
         this.pool = new float[c.blockExitInput()];   // [pool ; lex]
         this.probs = new float[numLabels];
@@ -336,7 +338,11 @@ public final class InferenceEngine {
         linear(b, Q, x, n, q);
         linear(b, K, x, n, k);
         linear(b, V, x, n, v);
-        AttentionKernel.attend(q, k, v, n, d, heads, attnBuffers, attn);
+        if (binaryAttention) {
+            AttentionKernel.attendBinary(q, k, v, n, d, heads, attnBuffers, attn);
+        } else {
+            AttentionKernel.attend(q, k, v, n, d, heads, attnBuffers, attn);
+        }
         linear(b, O, attn, n, proj);
         for (int i = 0; i < n * d; i++) {
             proj[i] += x[i];

@@ -1,5 +1,7 @@
 package dev.beex.model.kernels;
 
+import dev.beex.model.BitPacking;
+
 /**
  * Multi-head scaled dot-product attention forward over the n real tokens (no mask, no padding):
  * per head h, {@code p_i = softmax_j((q_i·k_j)·scale)}, scale = 1/sqrt(dh), {@code a_i = Σ_j p_ij v_j}.
@@ -16,12 +18,22 @@ public final class AttentionKernel {
         private final float[][] vH;      // [heads·n][dh] values split per head
         private final float[] probs;     // [heads][n][n]
         private final MatMul matMul;
+        // Binary scores (BinaryAttentionScores): packed head slices of q and k, one row of dots, the exp table.
+        private final long[] qBits;
+        private final long[] kBits;
+        private final int[] dots;
+        private final float[] expTable;
 
         public Buffers(int dim, int heads, int maxTokens) {
+            int dh = dim / heads;
             this.kT = new float[dim][maxTokens];
-            this.vH = new float[heads * maxTokens][dim / heads];
+            this.vH = new float[heads * maxTokens][dh];
             this.probs = new float[heads * maxTokens * maxTokens];
             this.matMul = new MatMul(Math.max(dim, maxTokens));
+            this.qBits = new long[heads * maxTokens * BitPacking.words(dh)];
+            this.kBits = new long[heads * maxTokens * BitPacking.words(dh)];
+            this.dots = new int[maxTokens];
+            this.expTable = BinaryAttentionScores.expTable(dh);
         }
 
         /** Softmax of head h, row i (query i) starts at {@code (h·n + i)·n}. */
@@ -55,6 +67,28 @@ public final class AttentionKernel {
             }
             // a_h = p · v_h
             buf.matMul.multiply(probs, ph, n, buf.vH, h * n, a, col, d, n, n, dh);
+        }
+    }
+
+    /**
+     * The attention forward with binarized scores ({@link BinaryAttentionScores}): per head,
+     * {@code p_i = softmax_j(τ·sign(q_i)·sign(k_j))}, {@code a_i = Σ_j p_ij v_j} (v stays float).
+     * Training (sign forward) and the engine both call this.
+     */
+    public static void attendBinary(float[] q, float[] k, float[] v, int n, int d, int heads, Buffers buf, float[] a) {
+        int dh = d / heads;
+        float[] probs = buf.probs;
+        BinaryAttentionScores.packHeads(q, n, d, heads, buf.qBits);
+        BinaryAttentionScores.packHeads(k, n, d, heads, buf.kBits);
+        splitHeads(v, n, d, heads, buf.vH);
+        for (int h = 0; h < heads; h++) {
+            int ph = h * n * n;
+            for (int i = 0; i < n; i++) {
+                BinaryAttentionScores.dots(buf.qBits, buf.kBits, h, i, n, dh, buf.dots);
+                BinaryAttentionScores.softmaxRow(buf.dots, n, buf.expTable, probs, ph + i * n);
+            }
+            // a_h = p · v_h
+            buf.matMul.multiply(probs, ph, n, buf.vH, h * n, a, h * dh, d, n, n, dh);
         }
     }
 

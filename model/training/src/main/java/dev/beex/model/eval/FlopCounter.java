@@ -69,10 +69,18 @@ public final class FlopCounter {
         return (config.binary() ? 2.0 : 1.0) * n * config.dim();
     }
 
-    /** Multi-head attention scores, softmax and weighted sum (no projections). */
+    /**
+     * Multi-head attention scores, softmax and weighted sum (no projections). Binary scores: the
+     * signs of q and k (2·n·d), one XOR + popcount per 64 columns of a head and token pair, and a
+     * softmax of a table lookup, a sum and a scale per element instead of scale, max, exp, sum, scale.
+     */
     public double attention(int n) {
         double nn = (double) n * n;
         int d = config.dim(), h = config.heads();
+        if (config.binaryAttention()) {
+            double words = h * Math.ceil(config.headDim() / 64.0);
+            return 2.0 * n * d + nn * words + 3.0 * h * nn + 2 * nn * d;
+        }
         return 2 * nn * d + h * nn + SOFTMAX_PER_ELEMENT * h * nn + 2 * nn * d;
     }
 

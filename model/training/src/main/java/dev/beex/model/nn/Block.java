@@ -39,7 +39,7 @@ public final class Block {
         this.key = Linear.create(model.weights(index, BlockLayer.K), bin, maxTokens);
         this.value = Linear.create(model.weights(index, BlockLayer.V), bin, maxTokens);
         this.output = Linear.create(model.weights(index, BlockLayer.O), bin, maxTokens);
-        this.attention = new Attention(d, c.heads(), maxTokens);
+        this.attention = new Attention(d, c.heads(), maxTokens, c.binaryAttention() ? bin : null);
         this.norm1 = new LayerNorm(p.norm1, d, maxTokens);
         this.slfn = new Slfn(model.weights(index, BlockLayer.G1), model.weights(index, BlockLayer.G2),
                 model.weights(index, BlockLayer.F1), model.weights(index, BlockLayer.F2),

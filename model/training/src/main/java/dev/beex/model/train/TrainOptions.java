@@ -35,11 +35,13 @@ import java.util.function.Consumer;
  * @param hardBudget     exit-rule calibration: about this fraction of dev records should reach the last
  *                       exit still unsure (hard examples, sent to review); 0 = none
  * @param lexical        the hashed lexical path with its exit 0 ({@link LexicalOptions#NONE}: the paper's network)
+ * @param binaryAttention attention scores from the signs of q and k ({@link dev.beex.model.ModelConfig#binaryAttention()})
  */
 public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int maxTokens, int maxVocab,
                            int minCount, Precision precision, int epochs, int batchSize, float learningRate,
                            float warmup, float weightDecay, float gradClip, float dropout, float tokenDropout, String exitWeights,
-                           long seed, int threads, double exitTolerance, double hardBudget, LexicalOptions lexical) {
+                           long seed, int threads, double exitTolerance, double hardBudget, LexicalOptions lexical,
+                           boolean binaryAttention) {
 
     public TrainOptions {
         require(dim > 0 && heads > 0 && dim % heads == 0, "dim must be a positive multiple of heads");
@@ -61,6 +63,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         new TokenizerOptions(maxTokens, maxVocab, minCount);   // validates the tokenizer settings
         require(lexical != null, "lexical options are required");
         exitWeights(exitWeights, blocks + (lexical.enabled() ? 1 : 0));   // validates the spec
+        require(!binaryAttention || precision == Precision.BINARY, "binary attention needs binary precision");
     }
 
     public static TrainOptions defaults() {
@@ -68,8 +71,17 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
                 ModelConfig.DEFAULT_SLFN_HIDDEN, ModelConfig.DEFAULT_MAX_TOKENS, TokenizerOptions.DEFAULT_MAX_VOCAB,
                 TokenizerOptions.DEFAULT_MIN_COUNT, Precision.BINARY, AUTO_EPOCHS, 32, 3e-3f, 0.1f, 0f, 1f, 0.1f,
                 DEFAULT_TOKEN_DROPOUT, "linear", 42L, Runtime.getRuntime().availableProcessors(), ExitSweep.DEFAULT_TOLERANCE,
-                ExitSweep.DEFAULT_HARD_BUDGET, LexicalOptions.defaults());
+                ExitSweep.DEFAULT_HARD_BUDGET, LexicalOptions.defaults(), DEFAULT_BINARY_ATTENTION);
     }
+
+    /**
+     * Attention scores of the defaults (the lexical architecture at binary precision; the paper's
+     * network and float precision keep float scores): binary (the signs of q and k). On the dev splits it was as
+     * accurate as float scores (sentences seeds 42/1/2: 0.842 vs 0.840 mean with the rule; spam
+     * 0.9913 both) and removes the float q·kᵀ and the exp per score from every block
+     * (docs/training.md, docs/engine.md).
+     */
+    public static final boolean DEFAULT_BINARY_ATTENTION = true;
 
     /**
      * Word dropout of the defaults. Training loss falls below 0.05 by the fourth pass over a small
@@ -115,9 +127,9 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         return with(o -> o.lexical = lexical);
     }
 
-    /** The paper's network ({@code --arch paper}): no lexical path, one exit per block. */
+    /** The paper's network ({@code --arch paper}), unchanged: no lexical path, one exit per block, float attention scores. */
     public TrainOptions paper() {
-        return withLexical(LexicalOptions.NONE);
+        return withLexical(LexicalOptions.NONE).withBinaryAttention(false);
     }
 
     static float[] exitWeights(String spec, int blocks) {
@@ -176,11 +188,19 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         LexicalOptions lex = !model.lexical() ? LexicalOptions.NONE : new LexicalOptions(model.lexBuckets(), model.lexDim(),
                 lexical.enabled() ? lexical.lrScale() : LexicalOptions.DEFAULT_LR_SCALE, 0);
         return withLexical(lex).withShape(model.dim(), model.heads(), model.blocks(), model.slfnHidden(), model.maxTokens())
-                .withPrecision(model.precision());
+                .withPrecision(model.precision()).withBinaryAttention(model.binaryAttention());
     }
 
+    public TrainOptions withBinaryAttention(boolean binary) {
+        return with(o -> o.binaryAttention = binary);
+    }
+
+    /** These options at precision {@code p}; float precision has float attention scores. */
     public TrainOptions withPrecision(Precision p) {
-        return with(o -> o.precision = p);
+        return with(o -> {
+            o.precision = p;
+            o.binaryAttention &= p == Precision.BINARY;
+        });
     }
 
     public TrainOptions withSchedule(int epochs, int batchSize, float learningRate) {
@@ -252,8 +272,10 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         int threads;
         double exitTolerance, hardBudget;
         LexicalOptions lexical;
+        boolean binaryAttention;
 
         Fields(TrainOptions o) {
+            binaryAttention = o.binaryAttention;
             dim = o.dim;
             heads = o.heads;
             blocks = o.blocks;
@@ -281,7 +303,7 @@ public record TrainOptions(int dim, int heads, int blocks, int slfnHidden, int m
         TrainOptions build() {
             return new TrainOptions(dim, heads, blocks, slfnHidden, maxTokens, maxVocab, minCount, precision, epochs,
                     batchSize, learningRate, warmup, weightDecay, gradClip, dropout, tokenDropout, exitWeights, seed,
-                    threads, exitTolerance, hardBudget, lexical);
+                    threads, exitTolerance, hardBudget, lexical, binaryAttention);
         }
     }
 

@@ -163,7 +163,8 @@ public final class Trainer {
         Encoded devSet = encode(dev, tokenizer, lexOptions, labelIndex, "dev", unknownLabel);
 
         ModelConfig config = new ModelConfig(o.dim(), o.heads(), o.blocks(), o.slfnHidden(), o.maxTokens(),
-                tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim());
+                tokenizer.vocabSize(), labels.size(), o.precision(), lexOptions.buckets(), lexOptions.dim(),
+                o.binaryAttention());
         ModelParams params = new ModelParams(config);
         if (warmStart == null) {
             Initializer.init(params, o.seed());

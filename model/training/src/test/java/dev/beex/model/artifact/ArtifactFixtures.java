@@ -50,6 +50,15 @@ final class ArtifactFixtures {
                 ExitRule.absoluteEntropy(0.9f), Map.of("name", "fixture-lexical"));
     }
 
+    /** The small lexical shape with binarized attention scores (format 4). */
+    static ModelArtifact smallBinaryAttention(long seed) {
+        ModelConfig c = smallLexicalConfig(Precision.BINARY);
+        ModelConfig binaryAttention = new ModelConfig(c.dim(), c.heads(), c.blocks(), c.slfnHidden(), c.maxTokens(),
+                c.vocabSize(), c.numLabels(), c.precision(), c.lexBuckets(), c.lexDim(), true);
+        return ArtifactWriter.create(randomParams(binaryAttention, seed), tokenizer(), LABELS,
+                ExitRule.absoluteEntropy(0.9f), Map.of("name", "fixture-binary-attention"));
+    }
+
     static ModelArtifact small(Precision precision, long seed) {
         return ArtifactWriter.create(randomParams(smallConfig(precision), seed), tokenizer(), LABELS,
                 ExitRule.entropyReduction(0.05f), Map.of("name", "fixture", "version", "1"));

@@ -183,9 +183,9 @@ class ModelArtifactTest {
         assertThatThrownBy(() -> ArtifactReader.fromBytes(zip)).hasMessageContaining("not a beex model artifact");
 
         byte[] future = binary.toBytes();
-        future[5] = 4;
+        future[5] = 5;
         assertThatThrownBy(() -> ArtifactReader.fromBytes(future)).isInstanceOf(InvalidArtifactException.class)
-                .hasMessageContaining("format version 4 is newer");
+                .hasMessageContaining("format version 5 is newer");
         byte[] old = binary.toBytes();
         old[5] = 1;                     // version 1 stored float32 parameters
         assertThatThrownBy(() -> ArtifactReader.fromBytes(old)).isInstanceOf(InvalidArtifactException.class)
@@ -233,6 +233,41 @@ class ModelArtifactTest {
                 assertThat(b.scoreAllExits(t)).isDeepEqualTo(ref.exitProbabilities(ids, n, t));
             }
         }
+    }
+
+    /**
+     * Binary attention scores need format 4 (a format-3 reader would score them with float q·k and
+     * must refuse the file): written as 4, read back byte-identical, engine = reference, exact.
+     */
+    @Test
+    void binaryAttentionArtifactIsFormatFourAndRoundTrips() throws InvalidArtifactException {
+        ModelArtifact model = ArtifactFixtures.smallBinaryAttention(11);
+        byte[] bytes = model.toBytes();
+        assertThat(ByteBuffer.wrap(bytes).getShort(4)).isEqualTo((short) 4);
+        ModelArtifact back = ArtifactReader.fromBytes(bytes);
+        assertThat(back.config().binaryAttention()).isTrue();
+        assertThat(back.config()).isEqualTo(model.config());
+        assertThat(back.toBytes()).isEqualTo(bytes);
+        ArtifactSelfTest.verify(back);
+        InferenceEngine engine = back.newEngine(ExitRule.FULL_DEPTH);
+        ReferenceForward ref = new ReferenceForward(back.params());
+        int[] ids = new int[back.config().maxTokens()];
+        for (String t : texts) {
+            int n = back.tokenizer().encode(t, ids);
+            assertThat(engine.scoreAllExits(t)).isDeepEqualTo(ref.exitProbabilities(ids, n, t));
+        }
+        // The same weights with float scores answer differently: the flag is not decorative.
+        ModelConfig c = back.config();
+        ModelConfig floatScores = new ModelConfig(c.dim(), c.heads(), c.blocks(), c.slfnHidden(), c.maxTokens(),
+                c.vocabSize(), c.numLabels(), c.precision(), c.lexBuckets(), c.lexDim());
+        ModelParams same = new ModelParams(floatScores);
+        for (int i = 0; i < same.tensors().size(); i++) {
+            float[] from = back.params().tensors().get(i).data();
+            System.arraycopy(from, 0, same.tensors().get(i).data(), 0, from.length);
+        }
+        int n = back.tokenizer().encode(texts.get(2), ids);
+        assertThat(new ReferenceForward(same).exitProbabilities(ids, n, texts.get(2)))
+                .isNotEqualTo(ref.exitProbabilities(ids, n, texts.get(2)));
     }
 
     /** Format 2 files (the paper network, as the bundled demo models) still load, verify and serve. */

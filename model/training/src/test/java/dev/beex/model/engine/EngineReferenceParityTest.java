@@ -25,6 +25,10 @@ class EngineReferenceParityTest {
     static final ModelConfig ODD = new ModelConfig(68, 4, 3, 100, 24, 60, 3, Precision.BINARY);
     static final ModelConfig DEFAULT_WIDTHS = new ModelConfig(128, 4, 2, 256, 20, 40, 2, Precision.BINARY);
     static final ModelConfig FLOAT = new ModelConfig(32, 2, 3, 48, 12, 30, 2, Precision.FLOAT);
+    /** Binary attention scores: head widths 17 (one padded word), 32 and 68 (two words). */
+    static final ModelConfig BINARY_ATTENTION_ODD = new ModelConfig(68, 4, 3, 100, 24, 60, 3, Precision.BINARY, 0, 0, true);
+    static final ModelConfig BINARY_ATTENTION_DEFAULT = new ModelConfig(128, 4, 2, 256, 20, 40, 2, Precision.BINARY, 0, 0, true);
+    static final ModelConfig BINARY_ATTENTION_WIDE_HEADS = new ModelConfig(136, 2, 2, 64, 16, 40, 2, Precision.BINARY, 0, 0, true);
 
     @Test
     void binaryEngineEqualsReferenceOnOddShapes() {
@@ -34,6 +38,13 @@ class EngineReferenceParityTest {
     @Test
     void binaryEngineEqualsReferenceOnDefaultWidths() {
         compare(DEFAULT_WIDTHS, 2);
+    }
+
+    @Test
+    void binaryAttentionEngineEqualsReference() {
+        compare(BINARY_ATTENTION_ODD, 5);
+        compare(BINARY_ATTENTION_DEFAULT, 6);
+        compare(BINARY_ATTENTION_WIDE_HEADS, 7);
     }
 
     @Test

@@ -26,6 +26,16 @@ final class GradCheck {
      * {@code analytic}. {@code refresh} re-derives anything computed from the parameters.
      */
     static void check(String name, float[] param, float[] analytic, DoubleSupplier loss, Runnable refresh, int maxCoords) {
+        check(name, param, analytic, loss, refresh, maxCoords, EPS);
+    }
+
+    /**
+     * As above with another step: a network whose relaxed forward curves more (binary attention
+     * scores put B(q/σ) before a softmax in every block) needs a smaller step than {@link #EPS}
+     * for the central difference to stay within RTOL of the derivative.
+     */
+    static void check(String name, float[] param, float[] analytic, DoubleSupplier loss, Runnable refresh, int maxCoords,
+                      float step) {
         int count = Math.min(maxCoords, param.length);
         int stride = Math.max(1, param.length / count);
         double[] numeric = new double[count];
@@ -36,7 +46,7 @@ final class GradCheck {
             int i = Math.min(param.length - 1, c * stride + (c * 7) % stride);
             index[c] = i;
             float v = param[i];
-            float vp = v + EPS, vm = v - EPS;
+            float vp = v + step, vm = v - step;
             param[i] = vp;
             refresh.run();
             double plus = loss.getAsDouble();
@@ -44,7 +54,7 @@ final class GradCheck {
             refresh.run();
             double minus = loss.getAsDouble();
             // the float forward rounds the loss to a few ulps: that much noise over the step
-            noise = Math.max(noise, 8 * Math.ulp((float) Math.max(Math.abs(plus), Math.abs(minus))) / (2.0 * EPS));
+            noise = Math.max(noise, 8 * Math.ulp((float) Math.max(Math.abs(plus), Math.abs(minus))) / (2.0 * step));
             param[i] = v;
             refresh.run();
             numeric[c] = (plus - minus) / ((double) vp - (double) vm);

@@ -69,6 +69,29 @@ class LayerGradTest {
     }
 
     @Test
+    void multiHeadAttentionWithBinarizedScores() {
+        // The relaxed binarizer makes the forward differentiable: B(q/σ) with σ = mean |q| per token and head.
+        int d = 8, heads = 2, n = 5;
+        Rng rng = new Rng(37);
+        float[] q = GradCheck.random(rng, n * d, 1.5f, 0f);
+        float[] k = GradCheck.random(rng, n * d, 1.5f, 0f);
+        float[] v = GradCheck.random(rng, n * d, 1.5f, 0f);
+        float[] r = GradCheck.random(rng, n * d, 1f, 0f);
+        Attention att = new Attention(d, heads, n, Binarizer.RELAXED);
+        float[] a = new float[n * d];
+        float[] dq = new float[n * d], dk = new float[n * d], dv = new float[n * d];
+        att.forward(q, k, v, n, a);
+        att.backward(r, dq, dk, dv);
+        DoubleSupplier loss = () -> {
+            att.forward(q, k, v, n, a);
+            return GradCheck.dot(r, a, a.length);
+        };
+        GradCheck.check("binary-attention.q", q, dq, loss, NOTHING, q.length);
+        GradCheck.check("binary-attention.k", k, dk, loss, NOTHING, k.length);
+        GradCheck.check("binary-attention.v", v, dv, loss, NOTHING, v.length);
+    }
+
+    @Test
     void layerNorm() {
         int d = 7, n = 3;
         Rng rng = new Rng(41);
