@@ -12,16 +12,22 @@ import java.util.regex.Pattern;
  * A promotion or rejection gate of a shadow version, e.g. {@code agreement>=0.97,records>=5000}:
  * comma-separated terms that must all hold. Terms: {@code agreement} (share of compared records
  * where both versions gave the same label), {@code records} (records compared), {@code accuracy}
- * (the shadow's accuracy on compared records whose input carries a {@code label} attribute) and
- * {@code meanBlocks} (the shadow's mean exit block); operators {@code >=}, {@code >}, {@code <=},
+ * (the shadow's accuracy on compared records whose input carries a {@code label} attribute),
+ * {@code meanBlocks} (the shadow's mean exit block), {@code p99Micros} (the shadow's 99th percentile
+ * of engine time, {@link LatencyHistogram}) and {@code latencyRatio} (that p99 over the active
+ * version's p99 on the same records); operators {@code >=}, {@code >}, {@code <=},
  * {@code <}. A term whose value is undefined (no record compared, no labeled record) never holds.
  */
 public final class RolloutGate implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern TERM = Pattern.compile("\\s*([A-Za-z]+)\\s*(>=|<=|>|<)\\s*([-+0-9.eE]+)\\s*");
+    private static final Pattern TERM = Pattern.compile("\\s*([A-Za-z][A-Za-z0-9]*)\\s*(>=|<=|>|<)\\s*([-+0-9.eE]+)\\s*");
 
     enum Metric {
-        AGREEMENT("agreement"), RECORDS("records"), ACCURACY("accuracy"), MEAN_BLOCKS("meanBlocks");
+        AGREEMENT("agreement"), RECORDS("records"), ACCURACY("accuracy"), MEAN_BLOCKS("meanBlocks"),
+        P99_MICROS("p99Micros"), LATENCY_RATIO("latencyRatio");
+
+        /** The terms, as error messages list them. */
+        static final String NAMES = "agreement, records, accuracy, meanBlocks, p99Micros, latencyRatio";
 
         final String term;
 
@@ -45,7 +51,15 @@ public final class RolloutGate implements Serializable {
                 case RECORDS -> c.getRecords();
                 case ACCURACY -> ratio(c.getShadowCorrect(), c.getLabeled());
                 case MEAN_BLOCKS -> ratio(c.getShadowBlocks(), c.getRecords());
+                case P99_MICROS -> p99(c.getShadowLatencyBuckets());
+                case LATENCY_RATIO -> p99(c.getShadowLatencyBuckets()) / p99(c.getActiveLatencyBuckets());
             };
+        }
+
+        /** 99th percentile of the buckets; NaN without counts (0/0 and x/NaN make a ratio NaN too). */
+        private static double p99(java.util.List<Long> buckets) {
+            Long p = LatencyHistogram.percentile(buckets, 0.99);
+            return p == null ? Double.NaN : p;
         }
     }
 
@@ -101,12 +115,12 @@ public final class RolloutGate implements Serializable {
             Matcher m = TERM.matcher(part);
             if (!m.matches()) {
                 throw new IllegalArgumentException("gate '" + text + "': '" + part.trim()
-                        + "' is not <term><op><number> (terms: agreement, records, accuracy, meanBlocks; ops: >= > <= <)");
+                        + "' is not <term><op><number> (terms: " + Metric.NAMES + "; ops: >= > <= <)");
             }
             Metric metric = Metric.of(m.group(1));
             if (metric == null) {
                 throw new IllegalArgumentException("gate '" + text + "': unknown term '" + m.group(1)
-                        + "' (terms: agreement, records, accuracy, meanBlocks)");
+                        + "' (terms: " + Metric.NAMES + ")");
             }
             double bound;
             try {

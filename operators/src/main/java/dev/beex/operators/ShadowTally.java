@@ -19,6 +19,9 @@ final class ShadowTally {
     long shadowHard;
     long activeMicros;
     long shadowMicros;
+    /** Per-record engine time of each version in {@link LatencyHistogram} buckets. */
+    final long[] activeLatency = new long[LatencyHistogram.BUCKETS];
+    final long[] shadowLatency = new long[LatencyHistogram.BUCKETS];
 
     /**
      * Counts one record scored by both versions. {@code truth}: the record's {@code label}
@@ -45,6 +48,8 @@ final class ShadowTally {
         shadowHard += shadowIsHard ? 1 : 0;
         activeMicros += activeScoringMicros;
         shadowMicros += shadowScoringMicros;
+        activeLatency[LatencyHistogram.bucket(activeScoringMicros)]++;
+        shadowLatency[LatencyHistogram.bucket(shadowScoringMicros)]++;
     }
 
     /** Adds the counts of {@code part} (its identity fields are the caller's concern). */
@@ -60,6 +65,14 @@ final class ShadowTally {
         shadowHard += part.getShadowHard();
         activeMicros += part.getActiveMicros();
         shadowMicros += part.getShadowMicros();
+        addBuckets(activeLatency, part.getActiveLatencyBuckets());
+        addBuckets(shadowLatency, part.getShadowLatencyBuckets());
+    }
+
+    private static void addBuckets(long[] into, java.util.List<Long> counts) {
+        for (int b = 0; b < counts.size(); b++) {
+            into[Math.min(b, into.length - 1)] += counts.get(b);   // a longer histogram folds into the open-ended last bucket
+        }
     }
 
     boolean isEmpty() {
@@ -69,6 +82,8 @@ final class ShadowTally {
     void clear() {
         records = agreements = labeled = activeCorrect = shadowCorrect = 0;
         activeBlocks = shadowBlocks = activeHard = shadowHard = activeMicros = shadowMicros = 0;
+        java.util.Arrays.fill(activeLatency, 0);
+        java.util.Arrays.fill(shadowLatency, 0);
     }
 
     /** These counts under {@code identity}'s rollout, names and gates, with the derived rates (null without a denominator). */
@@ -79,6 +94,7 @@ final class ShadowTally {
 
     ShadowComparison toComparison(String rolloutId, String modelName, long activeVersion, long shadowVersion,
                                   String promoteWhen, String rejectWhen) {
+        java.util.List<Long> active = counts(activeLatency), shadow = counts(shadowLatency);
         return ShadowComparison.newBuilder()
                 .setRolloutId(rolloutId)
                 .setModelName(modelName)
@@ -97,6 +113,10 @@ final class ShadowTally {
                 .setShadowHard(shadowHard)
                 .setActiveMicros(activeMicros)
                 .setShadowMicros(shadowMicros)
+                .setActiveLatencyBuckets(active)
+                .setShadowLatencyBuckets(shadow)
+                .setActiveP99Micros(LatencyHistogram.percentile(active, 0.99))
+                .setShadowP99Micros(LatencyHistogram.percentile(shadow, 0.99))
                 .setAgreement(rate(agreements, records))
                 .setActiveAccuracy(rate(activeCorrect, labeled))
                 .setShadowAccuracy(rate(shadowCorrect, labeled))
@@ -105,6 +125,19 @@ final class ShadowTally {
                 .setActiveHardRate(rate(activeHard, records))
                 .setShadowHardRate(rate(shadowHard, records))
                 .build();
+    }
+
+    /** The bucket counts up to the last non-empty one (a flush or report, not a record: allocating here is fine). */
+    private static java.util.List<Long> counts(long[] buckets) {
+        int n = buckets.length;
+        while (n > 0 && buckets[n - 1] == 0) {
+            n--;
+        }
+        java.util.List<Long> out = new java.util.ArrayList<>(n);
+        for (int b = 0; b < n; b++) {
+            out.add(buckets[b]);
+        }
+        return out;
     }
 
     private static Double rate(long numerator, long denominator) {

@@ -47,6 +47,28 @@ class RolloutGateTest {
         assertThat(RolloutGate.parse("agreement<2").test(seen(0, 0, 0, 0, 0))).as("nothing compared").isFalse();
     }
 
+    /** p99Micros is the shadow's 99th percentile of engine time, latencyRatio that over the active version's. */
+    @Test
+    void latencyTermsReadTheShadowsPercentileAndItsRatioToTheActiveOne() {
+        ShadowTally t = new ShadowTally();
+        for (int i = 0; i < 100; i++) {
+            // active: 99 records at 100 µs, one at 5,000; shadow: twice as slow on every record
+            long active = i == 99 ? 5_000 : 100;
+            t.add("a", 1, false, active, "a", 1, false, 2 * active, null);
+        }
+        ShadowComparison c = t.toComparison("control-0-1", "m", 1, 2, null, null);
+        // p99 = the 99th of 100 values = 100 µs active, 200 µs shadow, each read as its bucket's upper edge
+        assertThat(c.getActiveP99Micros()).isEqualTo(LatencyHistogram.upperMicros(LatencyHistogram.bucket(100)));
+        assertThat(c.getShadowP99Micros()).isEqualTo(LatencyHistogram.upperMicros(LatencyHistogram.bucket(200)));
+        assertThat(RolloutGate.parse("p99Micros<=" + c.getShadowP99Micros()).test(c)).isTrue();
+        assertThat(RolloutGate.parse("p99Micros<" + c.getShadowP99Micros()).test(c)).isFalse();
+        double ratio = c.getShadowP99Micros() / (double) c.getActiveP99Micros();
+        assertThat(ratio).isBetween(1.5, 2.9);   // twice as slow, within the buckets' √2 resolution
+        assertThat(RolloutGate.parse("latencyRatio<=3").test(c)).isTrue();
+        assertThat(RolloutGate.parse("latencyRatio<=1.2").test(c)).as("a shadow twice as slow fails a 1.2x gate").isFalse();
+        assertThat(RolloutGate.parse("p99Micros<1e9").test(seen(0, 0, 0, 0, 0))).as("no latency seen").isFalse();
+    }
+
     @Test
     void noGateIsNull() {
         assertThat(RolloutGate.parse(null)).isNull();

@@ -32,6 +32,11 @@ class ShadowTallyTest {
         assertThat(c.getActiveMeanBlocks()).isEqualTo(2.0);
         assertThat(c.getShadowMeanBlocks()).isCloseTo(5 / 3.0, within(1e-12));
         assertThat(c.getActiveHardRate()).isCloseTo(1 / 3.0, within(1e-12));
+        assertThat(c.getActiveLatencyBuckets()).as("10, 30, 10 µs").hasSize(LatencyHistogram.bucket(30) + 1);
+        assertThat(c.getActiveLatencyBuckets().get(LatencyHistogram.bucket(10))).isEqualTo(2);
+        assertThat(c.getShadowLatencyBuckets().get(LatencyHistogram.bucket(5))).isEqualTo(2);
+        assertThat(c.getActiveP99Micros()).isEqualTo(LatencyHistogram.upperMicros(LatencyHistogram.bucket(30)));
+        assertThat(c.getShadowP99Micros()).isEqualTo(LatencyHistogram.upperMicros(LatencyHistogram.bucket(20)));
         assertThat(c.getRolloutId()).isEqualTo("control-0-4");
         assertThat(c.getPromoteWhen()).isEqualTo("records>=3");
     }

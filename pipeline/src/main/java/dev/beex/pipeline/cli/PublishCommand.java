@@ -82,7 +82,8 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--promote-when", paramLabel = "GATE",
             description = "With --mode shadow or canary: promote the shadow when every term holds, e.g. 'agreement>=0.97,records>=5000' "
-                    + "(terms: agreement, records, accuracy (on records with a label attribute), meanBlocks; ops: >= > <= <).")
+                    + "(terms: agreement, records, accuracy (on records with a label attribute), meanBlocks, p99Micros (the shadow's"
+                    + " 99th percentile of engine time), latencyRatio (that over the active version's); ops: >= > <= <).")
     String promoteWhen;
 
     @Option(names = "--reject-when", paramLabel = "GATE",

@@ -88,6 +88,7 @@ class ShadowRolloutEndToEndTest {
             assertThat(out.predictions).filteredOn(p -> late.contains(p.getId()))
                     .allSatisfy(p -> assertThat(p.getModelVersion()).isEqualTo(2));
             assertThat(out.predictions).filteredOn(p -> p.getModelVersion() == 1).isNotEmpty();
+            assertVersionChangesOncePerPartition(out.predictions);
         });
         Map<String, Long> eventsAfterFirstRun;
         try (Outputs out = h.outputs()) {
@@ -213,6 +214,20 @@ class ShadowRolloutEndToEndTest {
             assertThat(p.getLabel()).as(p.getId() + " by v" + p.getModelVersion())
                     .isEqualTo(engines.get(p.getModelVersion()).score(textById.get(p.getId())).label());
         }
+    }
+
+    /**
+     * In offset order, each input partition is served by version 1 up to one boundary and by
+     * version 2 after it: the promotion is one switch per partition, never back and forth.
+     */
+    private static void assertVersionChangesOncePerPartition(List<PredictionRecord> predictions) {
+        Map<Integer, List<PredictionRecord>> byPartition = predictions.stream()
+                .collect(Collectors.groupingBy(p -> p.getSource().getPartition()));
+        byPartition.forEach((partition, list) -> {
+            List<Long> versions = list.stream().sorted(java.util.Comparator.comparingLong(p -> p.getSource().getOffset()))
+                    .map(PredictionRecord::getModelVersion).toList();
+            assertThat(versions).as("versions of partition %d in offset order", partition).isSorted();
+        });
     }
 
     private static ModelEvent event(Outputs out, ModelEventType type, long version) {
