@@ -87,7 +87,7 @@ class CliErrorsTest {
                 "--promote-when", "agreement>=0.97,recrods>=5000");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --promote-when: gate 'agreement>=0.97,recrods>=5000': unknown term"
-                + " 'recrods' (terms: agreement, records, accuracy, meanBlocks)");
+                + " 'recrods' (terms: agreement, records, accuracy, meanBlocks, p99Micros, latencyRatio)");
         r = run("publish", "--model", model, "--mode", "shadow", "--reject-when", "agreement<<0.9");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines().toList()).singleElement().asString().startsWith("beex: --reject-when: gate 'agreement<<0.9'");
