@@ -6,19 +6,24 @@ import dev.beex.pipeline.local.EmbeddedKafka;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * The Kafka that {@code beex bench --pipeline} runs on: an in-process broker that lives as long
  * as the run, or a real cluster shared with others, where every name the run uses is unique to it
- * and its topics are deleted when it closes.
+ * and its topics and consumer groups are deleted when it closes.
  */
 abstract sealed class BenchBroker implements AutoCloseable {
 
@@ -113,7 +118,8 @@ abstract sealed class BenchBroker implements AutoCloseable {
     /** A cluster that outlives the run: what the run created is deleted on close. */
     private static final class External extends BenchBroker {
         private final PrintStream log;
-        private final List<String> created = new ArrayList<>();
+        private final List<String> topics = new ArrayList<>();
+        private final Set<String> groups = new LinkedHashSet<>();
 
         External(String bootstrapServers, Map<String, String> kafka, String runId, PrintStream log) {
             super(bootstrapServers, kafka, runId);
@@ -126,28 +132,53 @@ abstract sealed class BenchBroker implements AutoCloseable {
         }
 
         @Override
+        String id(String tag) {
+            // The jobs commit their source offsets under it: a group to delete at the end.
+            String id = super.id(tag);
+            groups.add(id);
+            return id;
+        }
+
+        @Override
         void createTopics(Map<String, Integer> partitionsByTopic) {
             // Recorded first: a create that fails half-way may still have made some of them.
-            created.addAll(partitionsByTopic.keySet());
+            topics.addAll(partitionsByTopic.keySet());
             super.createTopics(partitionsByTopic);
         }
 
         @Override
         public void close() {
             try {
-                if (!created.isEmpty()) {
-                    admin.deleteTopics(created).all().get(30, TimeUnit.SECONDS);
+                if (!topics.isEmpty()) {
+                    delete("topics " + topics, admin.deleteTopics(topics).all());
                 }
-            } catch (Exception e) {
-                // The measurement is done; left-over topics are worth a warning, not a failed run.
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
+                for (String group : groups) {
+                    delete("consumer group " + group, admin.deleteConsumerGroups(List.of(group)).all());
                 }
-                log.printf("bench --pipeline: warning: could not delete topics %s: %s%n", created,
-                        e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             } finally {
                 admin.close();
             }
+        }
+
+        private void delete(String what, KafkaFuture<Void> deletion) {
+            try {
+                deletion.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // A group that committed nothing was never created: nothing to delete.
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    warn(what, e.getCause());
+                }
+            } catch (Exception e) {
+                warn(what, e);
+            }
+        }
+
+        /** The measurement is done: what is left behind is worth a warning, not a failed run. */
+        private void warn(String what, Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.printf("bench --pipeline: warning: could not delete %s: %s%n", what, e);
         }
     }
 }

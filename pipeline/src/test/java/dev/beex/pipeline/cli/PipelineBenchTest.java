@@ -114,6 +114,8 @@ class PipelineBenchTest {
             assertThat(j.get("exactlyOnce").get("recordsPerSecond").asDouble()).isPositive();
             Set<String> left = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(left).contains("someone.elses").noneMatch(t -> t.startsWith("beex.bench."));
+            assertThat(admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS))
+                    .noneMatch(g -> g.groupId().startsWith("beex-bench-"));
         }
     }
 }
