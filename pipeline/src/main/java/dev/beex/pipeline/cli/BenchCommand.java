@@ -6,9 +6,13 @@ import dev.beex.model.data.LabeledText;
 import dev.beex.model.bench.EngineBenchmark;
 import dev.beex.model.engine.BitKernel;
 import dev.beex.model.exit.ExitRule;
+import dev.beex.pipeline.job.JobConfig;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
         + "sharing the compiled model): aggregate texts/s with the exit rule and at full depth (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--pipeline", description = "Measure the streaming job instead: in-process Kafka + Flink MiniCluster, "
-        + "drain rate of pre-filled records, the bare engine on the same model and texts, per-core efficiency, "
+    @Option(names = "--pipeline", description = "Measure the streaming job instead: Flink MiniCluster on an in-process "
+        + "Kafka broker (or the cluster of --bootstrap-servers/--config, with unique topics deleted afterwards), drain rate of pre-filled records, the bare engine on the same model and texts, per-core efficiency, "
         + "latency at half capacity, at-least-once and exactly-once.")
     boolean pipeline;
 
@@ -61,6 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "10", description = "--pipeline: seconds of offered load at half capacity (default: ${DEFAULT-VALUE}).")
     double latencySeconds;
 
+    /** --pipeline on a real cluster instead of the in-process broker. */
+    @Mixin
+    ConfigOptions connection = new ConfigOptions();
+
     @Option(names = "--checkpoint-ms", defaultValue = "1000", description = "--pipeline: checkpoint interval (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
 
@@ -68,6 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (pipeline) {
             return pipeline();
+        }
+        if (connection.given()) {
+            throw new UserException("--config, --bootstrap-servers and --kafka apply to bench --pipeline only");
         }
         if (!(seconds > 0) || !(warmupSeconds >= 0)) {
             throw new UserException("--seconds must be > 0 and --warmup-seconds >= 0");
@@ -141,20 +152,36 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserException("--pipeline needs --parallelism >= 1, --records >= 1, --latency-seconds > 0,"
                     + " --checkpoint-ms >= 10 and --seconds > 0");
         }
-        EmbeddedBrokerCheck.require("bench --pipeline");
+        if (connection.given() && !connection.namesCluster()) {
+            throw new UserException("--kafka needs --bootstrap-servers or --config (the in-process broker takes no client"
+                    + " properties)");
+        }
+        PrintStream log = json.enabled() ? System.err : System.out;
+        Supplier<BenchBroker> broker;
+        String brokerName;
+        if (connection.namesCluster()) {
+            JobConfig cluster = connection.resolve(Map.of());
+            broker = () -> BenchBroker.external(cluster, log);
+            brokerName = "the Kafka cluster at " + cluster.bootstrapServers();
+        } else {
+            EmbeddedBrokerCheck.require("bench --pipeline");
+            broker = BenchBroker::embedded;
+            brokerName = "an in-process Kafka broker";
+        }
         ModelArtifact artifact = model.read();
         List<LabeledText> all = data.labeled();
         List<String> texts = all.subList(0, limit == null ? all.size() : Math.min(limit, all.size())).stream()
                 .map(LabeledText::text).toList();
         PipelineBench.Result r = new PipelineBench(artifact, texts,
-                new PipelineBench.Options(parallelism, records, latencySeconds, checkpointMillis, seconds),
-                json.enabled() ? System.err : System.out).run();
+                new PipelineBench.Options(parallelism, records, latencySeconds, checkpointMillis, seconds), broker,
+                brokerName, log).run();
         if (json.enabled()) {
             System.out.println(new ObjectMapper().writeValueAsString(r.toJson()));
             return 0;
         }
-        System.out.printf(Locale.ROOT, "parallelism %d on %d cores; %d records pre-filled%n", r.parallelism(),
-                Runtime.getRuntime().availableProcessors(), r.records());
+        System.out.printf(Locale.ROOT, "parallelism %d on %d cores; %d records pre-filled; Kafka: %s%n", r.parallelism(),
+                Runtime.getRuntime().availableProcessors(), r.records(),
+                "embedded".equals(r.broker()) ? "embedded (in-process)" : "external, " + r.bootstrapServers());
         System.out.printf(Locale.ROOT, "bare engine          %10.1f texts/s (one thread)%n", r.engineTextsPerSecond());
         System.out.printf(Locale.ROOT, "job drain rate       %10.1f records/s (at-least-once)%n", r.atLeastOnce().recordsPerSecond());
         System.out.printf(Locale.ROOT, "per-core efficiency  %10.2f (drain / (engine x parallelism))%n", r.perCoreEfficiency());

@@ -23,6 +23,16 @@ public final class ConfigOptions {
             description = "Kafka client property for every client (security: security.protocol, sasl.*, ssl.*). Repeatable.")
     Map<String, String> kafka = new LinkedHashMap<>();
 
+    /** Whether a cluster was named: a config file or brokers (client properties alone name none). */
+    public boolean namesCluster() {
+        return configFile != null || bootstrapServers != null;
+    }
+
+    /** Whether any of these options was given. */
+    public boolean given() {
+        return namesCluster() || !kafka.isEmpty();
+    }
+
     /** The config file (if any) with {@code overrides} and these options on top. */
     public JobConfig resolve(Map<String, String> overrides) {
         Properties p = new Properties();

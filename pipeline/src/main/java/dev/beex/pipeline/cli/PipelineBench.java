@@ -11,7 +11,6 @@ import dev.beex.pipeline.job.Topics;
 import dev.beex.pipeline.kafka.ControlProducer;
 import dev.beex.pipeline.kafka.OutputConsumer;
 import dev.beex.pipeline.kafka.TextEncoder;
-import dev.beex.pipeline.local.EmbeddedKafka;
 import dev.beex.pipeline.local.LocalFlink;
 import dev.beex.schemas.PredictionRecord;
 import java.io.PrintStream;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -31,8 +31,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * {@code beex bench --pipeline}: the whole streaming job on an in-process Kafka broker and a
- * local Flink MiniCluster, against the bare engine on the same model and texts.
+ * {@code beex bench --pipeline}: the whole streaming job on a local Flink MiniCluster, reading
+ * from and writing to an in-process Kafka broker or a real cluster ({@link BenchBroker}), against
+ * the bare engine on the same model and texts.
  * <ol>
  *   <li>the bare engine: one thread, {@code score(text, result)} with the model's exit rule,
  *       texts/s after warm-up, measured before the broker starts and again after the jobs
@@ -75,13 +76,16 @@ public final class PipelineBench {
         }
     }
 
-    /** Everything {@code beex bench --pipeline} prints. */
     /**
+     * Everything {@code beex bench --pipeline} prints.
+     *
      * @param engineTextsPerSecond mean of the bare engine measured before the broker starts and
      *                             after the jobs end (on a shared machine the two differ: both are printed)
+     * @param broker               {@code embedded} or {@code external}
      */
     public record Result(int parallelism, int records, double engineTextsPerSecond, double engineBefore,
-                         double engineAfter, Run atLeastOnce, Run exactlyOnce, long checkpointMillis) {
+                         double engineAfter, Run atLeastOnce, Run exactlyOnce, long checkpointMillis, String broker,
+                         String bootstrapServers) {
         public double perCoreEfficiency() {
             return atLeastOnce.recordsPerSecond() / (engineTextsPerSecond * parallelism);
         }
@@ -105,6 +109,10 @@ public final class PipelineBench {
             eo.put("note", "latency is visibility under read_committed: the wait for the checkpoint that commits the"
                     + " transaction, bounded by the checkpoint interval; recordsPerSecond includes job start-up");
             m.put("exactlyOnce", eo);
+            m.put("broker", broker);
+            if (!"embedded".equals(broker)) {
+                m.put("bootstrapServers", bootstrapServers);   // the embedded broker's port means nothing later
+            }
             return m;
         }
     }
@@ -113,9 +121,16 @@ public final class PipelineBench {
     private final byte[] modelBytes;
     private final List<String> texts;
     private final Options options;
+    private final Supplier<BenchBroker> broker;
+    private final String brokerName;
     private final PrintStream log;
 
-    public PipelineBench(ModelArtifact model, List<String> texts, Options options, PrintStream log) {
+    /**
+     * @param broker     started after the first engine measurement, closed before the second
+     * @param brokerName what the log calls it while it starts
+     */
+    PipelineBench(ModelArtifact model, List<String> texts, Options options, Supplier<BenchBroker> broker,
+                  String brokerName, PrintStream log) {
         if (texts.isEmpty()) {
             throw new IllegalArgumentException("no texts to benchmark");
         }
@@ -123,27 +138,35 @@ public final class PipelineBench {
         this.modelBytes = model.toBytes();
         this.texts = texts;
         this.options = options;
+        this.broker = broker;
+        this.brokerName = brokerName;
         this.log = log;
     }
 
     public Result run() throws Exception {
         double engine = engineTextsPerSecond();
-        log.printf("bench --pipeline: bare engine %.1f texts/s (one thread); starting Kafka and Flink...%n", engine);
+        log.printf("bench --pipeline: bare engine %.1f texts/s (one thread); starting Flink with %s...%n", engine,
+                brokerName);
         Run atLeastOnce, exactlyOnce;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Topics alo = new Topics("beex.bench.text", "beex.bench.control", "beex.bench.predictions",
-                    "beex.bench.hard", "beex.bench.dead", "beex.bench.events");
-            Topics eo = new Topics(alo.text(), alo.control(), "beex.bench.eo.predictions", "beex.bench.eo.hard",
-                    "beex.bench.eo.dead", "beex.bench.eo.events");
+        String kind, bootstrap;
+        try (BenchBroker kafka = broker.get()) {
+            kind = kafka.kind();
+            bootstrap = kafka.bootstrapServers();
+            Topics alo = new Topics(kafka.topic("text"), kafka.topic("control"), kafka.topic("predictions"),
+                    kafka.topic("hard"), kafka.topic("dead"), kafka.topic("events"));
+            Topics eo = new Topics(alo.text(), alo.control(), kafka.topic("eo.predictions"), kafka.topic("eo.hard"),
+                    kafka.topic("eo.dead"), kafka.topic("eo.events"));
             int p = options.parallelism();
-            kafka.createTopic(alo.text(), p);
-            kafka.createTopic(alo.control(), 1);
+            Map<String, Integer> partitions = new LinkedHashMap<>();
+            partitions.put(alo.text(), p);
+            partitions.put(alo.control(), 1);
             for (Topics t : List.of(alo, eo)) {
                 for (String name : t.outputs()) {
-                    kafka.createTopic(name, p);
+                    partitions.put(name, p);
                 }
             }
-            JobConfig base = config(kafka.bootstrapServers(), alo, DeliveryGuarantee.AT_LEAST_ONCE);
+            kafka.createTopics(partitions);
+            JobConfig base = config(kafka, alo, DeliveryGuarantee.AT_LEAST_ONCE);
             Properties client = base.kafkaClientProperties();
             ControlProducer.send(client, alo.control(), ModelUpdates.deploy("bench", 1, modelBytes, null));
             try (KafkaProducer<byte[], byte[]> producer = producer(client)) {
@@ -153,12 +176,13 @@ public final class PipelineBench {
                     producer.send(encoder.record(alo.text(), "fill-" + i, texts.get(i % texts.size()), stamp, null));
                 }
                 producer.flush();
-                log.printf("bench --pipeline: %d records pre-filled into %d partitions%n", options.records(), p);
+                log.printf("bench --pipeline: %d records pre-filled into %d partitions of %s%n", options.records(), p,
+                        alo.text());
 
                 atLeastOnce = job(base, producer, encoder, options.records(), 0);
                 // Exactly-once re-reads the same text topic under a new group: the pre-filled
                 // records plus the at-least-once latency records, then its own latency records.
-                JobConfig exactly = config(kafka.bootstrapServers(), eo, DeliveryGuarantee.EXACTLY_ONCE);
+                JobConfig exactly = config(kafka, eo, DeliveryGuarantee.EXACTLY_ONCE);
                 long already = options.records() + atLeastOnce.latencyRecords();
                 exactlyOnce = job(exactly, producer, encoder, already, atLeastOnce.recordsPerSecond());
             }
@@ -166,18 +190,18 @@ public final class PipelineBench {
         double after = engineTextsPerSecond();
         log.printf("bench --pipeline: bare engine %.1f texts/s after the jobs%n", after);
         return new Result(options.parallelism(), options.records(), (engine + after) / 2, engine, after, atLeastOnce,
-                exactlyOnce, options.checkpointMillis());
+                exactlyOnce, options.checkpointMillis(), kind, bootstrap);
     }
 
-    private JobConfig config(String bootstrap, Topics topics, DeliveryGuarantee delivery) {
+    private JobConfig config(BenchBroker kafka, Topics topics, DeliveryGuarantee delivery) {
         Properties p = new Properties();
-        p.setProperty(JobConfig.BOOTSTRAP_SERVERS, bootstrap);
+        p.putAll(kafka.jobProperties());
         p.putAll(JobConfig.topicProperties(topics));
         p.setProperty(JobConfig.CHECKPOINT_INTERVAL_MS, String.valueOf(options.checkpointMillis()));
         p.setProperty(JobConfig.DELIVERY, delivery.cliName());
         String tag = delivery == DeliveryGuarantee.EXACTLY_ONCE ? "eo" : "alo";
-        p.setProperty(JobConfig.GROUP_ID, "beex-bench-" + tag);
-        p.setProperty(JobConfig.TRANSACTIONAL_ID_PREFIX, "beex-bench-" + tag);
+        p.setProperty(JobConfig.GROUP_ID, kafka.id(tag));
+        p.setProperty(JobConfig.TRANSACTIONAL_ID_PREFIX, kafka.id(tag));
         return JobConfig.fromProperties(p);
     }
 
