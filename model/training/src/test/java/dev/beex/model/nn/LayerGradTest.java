@@ -48,36 +48,23 @@ class LayerGradTest {
 
     @Test
     void multiHeadAttention() {
-        int d = 8, heads = 2, n = 5;
-        Rng rng = new Rng(31);
-        float[] q = GradCheck.random(rng, n * d, 1.5f, 0f);
-        float[] k = GradCheck.random(rng, n * d, 1.5f, 0f);
-        float[] v = GradCheck.random(rng, n * d, 1.5f, 0f);
-        float[] r = GradCheck.random(rng, n * d, 1f, 0f);
-        Attention att = new Attention(d, heads, n);
-        float[] a = new float[n * d];
-        float[] dq = new float[n * d], dk = new float[n * d], dv = new float[n * d];
-        att.forward(q, k, v, n, a);
-        att.backward(r, dq, dk, dv);
-        DoubleSupplier loss = () -> {
-            att.forward(q, k, v, n, a);
-            return GradCheck.dot(r, a, a.length);
-        };
-        GradCheck.check("attention.q", q, dq, loss, NOTHING, q.length);
-        GradCheck.check("attention.k", k, dk, loss, NOTHING, k.length);
-        GradCheck.check("attention.v", v, dv, loss, NOTHING, v.length);
+        checkAttention(new Attention(8, 2, 5), 31, "attention");
     }
 
     @Test
     void multiHeadAttentionWithBinarizedScores() {
         // The relaxed binarizer makes the forward differentiable: B(q/σ) with σ = mean |q| per token and head.
-        int d = 8, heads = 2, n = 5;
-        Rng rng = new Rng(37);
+        checkAttention(new Attention(8, 2, 5, Binarizer.RELAXED), 37, "binary-attention");
+    }
+
+    /** q, k, v of 5 tokens, d = 8, 2 heads; loss = r·a. */
+    private static void checkAttention(Attention att, long seed, String name) {
+        int d = 8, n = 5;
+        Rng rng = new Rng(seed);
         float[] q = GradCheck.random(rng, n * d, 1.5f, 0f);
         float[] k = GradCheck.random(rng, n * d, 1.5f, 0f);
         float[] v = GradCheck.random(rng, n * d, 1.5f, 0f);
         float[] r = GradCheck.random(rng, n * d, 1f, 0f);
-        Attention att = new Attention(d, heads, n, Binarizer.RELAXED);
         float[] a = new float[n * d];
         float[] dq = new float[n * d], dk = new float[n * d], dv = new float[n * d];
         att.forward(q, k, v, n, a);
@@ -86,9 +73,9 @@ class LayerGradTest {
             att.forward(q, k, v, n, a);
             return GradCheck.dot(r, a, a.length);
         };
-        GradCheck.check("binary-attention.q", q, dq, loss, NOTHING, q.length);
-        GradCheck.check("binary-attention.k", k, dk, loss, NOTHING, k.length);
-        GradCheck.check("binary-attention.v", v, dv, loss, NOTHING, v.length);
+        GradCheck.check(name + ".q", q, dq, loss, NOTHING, q.length);
+        GradCheck.check(name + ".k", k, dk, loss, NOTHING, k.length);
+        GradCheck.check(name + ".v", v, dv, loss, NOTHING, v.length);
     }
 
     @Test
