@@ -32,6 +32,8 @@ public final class Attention {
     private final float[] bk;      // [n][d] b(k)
     private final float[] dbq;     // [n][d] dL/db(q)
     private final float[] dbk;     // [n][d] dL/db(k)
+    private final float[] sigmaQ;  // [n][heads] σ of q per token and head, kept from the forward
+    private final float[] sigmaK;  // [n][heads] σ of k
     private final float[][] vT;    // [d][n]
     private final float[][] qH;    // [heads·n][dh]
     private final float[][] kH;    // [heads·n][dh]
@@ -55,6 +57,8 @@ public final class Attention {
         this.bk = new float[td];
         this.dbq = new float[td];
         this.dbk = new float[td];
+        this.sigmaQ = new float[scoreBinarizer == null ? 0 : maxTokens * heads];
+        this.sigmaK = new float[scoreBinarizer == null ? 0 : maxTokens * heads];
         this.d = dim;
         this.heads = heads;
         this.dh = dim / heads;
@@ -76,8 +80,8 @@ public final class Attention {
             AttentionKernel.attend(q, k, v, n, d, heads, buffers, a);
             return;
         }
-        binarizeHeads(q, n, bq);
-        binarizeHeads(k, n, bk);
+        binarizeHeads(q, n, bq, sigmaQ);
+        binarizeHeads(k, n, bk, sigmaK);
         if (binarizer == Binarizer.SIGN) {
             AttentionKernel.attendBinary(q, k, v, n, d, heads, buffers, a);   // the engine's integer path
         } else {
@@ -86,11 +90,12 @@ public final class Attention {
     }
 
     /** {@code b[j][c] = B(x[j][c] / σ)} with σ the mean |x| of token j's head slice of c. */
-    private void binarizeHeads(float[] x, int n, float[] b) {
+    private void binarizeHeads(float[] x, int n, float[] b, float[] sigmas) {
         for (int j = 0; j < n; j++) {
             for (int h = 0; h < heads; h++) {
                 int o = j * d + h * dh;
                 float sigma = Kernels.meanAbs(x, o, dh);
+                sigmas[j * heads + h] = sigma;
                 float inv = sigma > 0f ? 1f / sigma : 0f;
                 for (int c = 0; c < dh; c++) {
                     b[o + c] = binarizer.apply(x[o + c] * inv);
@@ -100,11 +105,11 @@ public final class Attention {
     }
 
     /** Adds dL/dx into {@code dx} given dL/db of {@link #binarizeHeads} (see the class comment). */
-    private void binarizeBackward(float[] x, float[] db, int n, float[] dx) {
+    private void binarizeBackward(float[] x, float[] sigmas, float[] db, int n, float[] dx) {
         for (int j = 0; j < n; j++) {
             for (int h = 0; h < heads; h++) {
                 int o = j * d + h * dh;
-                float sigma = Kernels.meanAbs(x, o, dh);
+                float sigma = sigmas[j * heads + h];
                 if (sigma == 0f) {
                     continue;
                 }
@@ -162,8 +167,8 @@ public final class Attention {
             matMul.multiplyTransposedAdd(dp, 0, n, qH, hr, dks, col, d, n, n, dh);
         }
         if (binary) {
-            binarizeBackward(q, dbq, n, dq);
-            binarizeBackward(k, dbk, n, dk);
+            binarizeBackward(q, sigmaQ, dbq, n, dq);
+            binarizeBackward(k, sigmaK, dbk, n, dk);
         }
     }
 }
