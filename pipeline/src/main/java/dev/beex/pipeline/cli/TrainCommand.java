@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lex-pretrain", paramLabel = "N|auto", description = "Lexical path: passes that train the hashed "
             + "table and exit 0 alone before the blocks (the best on dev is kept); the table and exit 0 then stay fixed "
             + "while the blocks train, each block exit starting as a copy of exit 0. 0 = train the table with the network "
-            + "instead. auto = " + LexicalOptions.DEFAULT_PRETRAIN_EPOCHS + ", or 0 with --teacher-cache (chosen on dev, "
+            + "instead. auto = " + LexicalOptions.DEFAULT_PRETRAIN_EPOCHS + ", or 0 when a teacher is used (chosen on dev, "
             + "docs/training.md). Default: ${DEFAULT-VALUE}.")
     String lexPretrain = "auto";
 
@@ -161,10 +162,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads. Default: available processors (${DEFAULT-VALUE}).")
     int threads = D.threads();
 
-    @Option(names = "--teacher-cache", description = "Directory of teacher outputs written by 'beex teacher --data <the --train file>': pretrained knowledge used while training only.")
+    @Option(names = "--teacher", paramLabel = "auto|always|off", description = "Pretrained knowledge while training only"
+            + " (all-MiniLM-L6-v2, offline; never part of the model). auto: its outputs for the --train and --dev files"
+            + " are read from the teacher cache (computed there first when missing and the teacher jar is known, as"
+            + " ./beex arranges), and the teacher is used only when its own head is clearly more accurate on dev than"
+            + " the pre-trained lexical exit 0; without outputs or jar, training goes on without it. always: used"
+            + " whatever the comparison (its outputs for --train must exist). off: never. Default: ${DEFAULT-VALUE}.")
+    String teacherMode = "auto";
+
+    @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Teacher outputs, one file per data file"
+            + " ('beex teacher --data FILE --out DIR'). Default: $XDG_CACHE_HOME/beex/teacher or ~/.cache/beex/teacher.")
     Path teacherCache;
 
-    @Option(names = "--teacher-use", description = "With --teacher-cache: init (token embeddings from the teacher's word vectors), distill (soft labels of a head on its sentence embeddings), or both. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--teacher-use", description = "With a teacher: init (token embeddings from the teacher's word vectors), distill (soft labels of a head on its sentence embeddings), or both. Default: ${DEFAULT-VALUE}.")
     String teacherUse = "both";
 
     @Option(names = "--distill-weight", description = "Distillation weight lambda in [0, 1]. Default: ${DEFAULT-VALUE}.")
@@ -213,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (warmStart != null) {
             trainer = trainer.withWarmStart(warmStart);
         }
-        Teacher teacher = teacherCache == null ? null : loadTeacher();
+        Teacher teacher = loadTeacher(lexicalArch, warmStart != null, options.lexical().pretrained());
         if (teacher != null) {
             trainer = trainer.withTeacher(teacher, line -> System.out.println(line));
         }
@@ -232,7 +242,9 @@ public final class TrainCommand implements Callable<Integer> {
         metadata.put("train.records", Integer.toString(trainData.size()));
         metadata.put("train.options", options.toString());
         if (teacher != null) {
-            metadata.put("train.teacher", teacher.outputs().teacherId() + " use=" + teacherUse.trim().toLowerCase(Locale.ROOT)
+            metadata.put("train.teacher", teacher.outputs().teacherId() + (model.teacherUsed() ? " used" : " not used")
+                    + (teacher.judged() ? " (judged on dev)" : " (always)")
+                    + " use=" + teacherUse.trim().toLowerCase(Locale.ROOT)
                     + (teacher.distill() ? " lambda=" + distillWeight + " T=" + distillTemperature : ""));
         }
         if (warmStart != null) {
@@ -298,7 +310,7 @@ public final class TrainCommand implements Callable<Integer> {
     private int parseLexPretrain() {
         String v = lexPretrain.trim().toLowerCase(Locale.ROOT);
         if (v.equals("auto")) {
-            return teacherCache == null ? LexicalOptions.DEFAULT_PRETRAIN_EPOCHS : 0;
+            return LexicalOptions.DEFAULT_PRETRAIN_EPOCHS;
         }
         try {
             int n = Integer.parseInt(v);
@@ -311,30 +323,84 @@ public final class TrainCommand implements Callable<Integer> {
         throw new UserException("--lex-pretrain: '" + lexPretrain + "' is not a number of passes >= 0 or auto");
     }
 
-    /** Reads the teacher outputs of the --train file from --teacher-cache. */
-    private Teacher loadTeacher() {
+    /**
+     * The teacher of this run (null: none). {@code --teacher auto} finds or computes its outputs for
+     * the --train and --dev files and lets the trainer judge it on dev; {@code always} needs the
+     * --train outputs and uses them; {@code off}, a warm start (its embeddings are trained) and the
+     * paper network (no lexical exit 0 to judge against) under auto have none.
+     */
+    private Teacher loadTeacher(boolean lexicalArch, boolean warmStart, boolean lexPretrained) {
+        String mode = teacherMode.trim().toLowerCase(Locale.ROOT);
+        boolean always = switch (mode) {
+            case "auto" -> false;
+            case "always" -> true;
+            case "off" -> false;
+            default -> throw new UserException("--teacher: '" + teacherMode + "' is not auto, always or off");
+        };
         String use = teacherUse.trim().toLowerCase(Locale.ROOT);
         boolean init = use.equals("init") || use.equals("both");
         boolean distill = use.equals("distill") || use.equals("both");
         if (!init && !distill) {
             throw new UserException("--teacher-use: '" + teacherUse + "' is not init, distill or both");
         }
-        TeacherCache.Outputs outputs;
-        TeacherCache.Outputs devOutputs = null;
-        try {
-            outputs = TeacherCache.read(TeacherCache.find(teacherCache, train));
-            Path devCache = teacherCache.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
-            if (Files.isRegularFile(devCache)) {
-                devOutputs = TeacherCache.read(devCache);   // optional: the head's own dev accuracy is reported
+        if (mode.equals("off")) {
+            return null;
+        }
+        if (warmStart) {
+            if (always) {
+                throw new UserException("--init: --teacher always cannot be combined with a warm start (its initialization"
+                        + " would overwrite the trained embeddings)");
             }
+            return null;
+        }
+        if (!always && !(lexicalArch && lexPretrained)) {
+            System.out.println("teacher: off (auto judges a teacher against the pre-trained lexical exit 0, which "
+                    + (lexicalArch ? "--lex-pretrain 0 turns off" : "--arch paper does not have") + "; --teacher always uses it)");
+            return null;
+        }
+        Path dir = teacherCache != null ? teacherCache : defaultCacheDir();
+        Optional<TeacherRunner> runner = TeacherRunner.find();
+        try {
+            Optional<Path> trainCache = TeacherCache.lookup(dir, train);
+            if (trainCache.isEmpty() && runner.isPresent()) {
+                runner.get().run(train, dir, vocab, minCount, System.out);
+                trainCache = TeacherCache.lookup(dir, train);
+            }
+            if (trainCache.isEmpty()) {
+                String why = "no teacher outputs for " + train.getFileName() + " in " + dir;
+                if (always) {
+                    throw new UserException("--teacher-cache: " + why + ": run beex teacher --data " + train + " --out " + dir);
+                }
+                System.out.println("teacher: none (" + why + ", and no teacher jar to compute them: ./beex provides it, or run"
+                        + " beex teacher --data " + train + " --out " + dir + "); training without one");
+                return null;
+            }
+            TeacherCache.Outputs outputs = TeacherCache.read(trainCache.get());
+            Path devCache = dir.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
+            if (!Files.isRegularFile(devCache) && runner.isPresent()) {
+                runner.get().run(dev, dir, vocab, minCount, System.out);
+            }
+            TeacherCache.Outputs devOutputs = Files.isRegularFile(devCache) ? TeacherCache.read(devCache) : null;
+            if (devOutputs == null && !always) {
+                System.out.println("teacher: none (no outputs of " + outputs.teacherId() + " for the dev file " + dev.getFileName()
+                        + " in " + dir + ", needed to judge it: run beex teacher --data " + dev + " --out " + dir
+                        + "); training without one");
+                return null;
+            }
+            int passesWithTeacher = lexPretrain.trim().equalsIgnoreCase("auto") ? 0 : parseLexPretrain();
+            return new Teacher(outputs, init, distill, distillWeight, distillTemperature, devOutputs, !always, passesWithTeacher);
         } catch (IOException e) {
             throw new UserException("--teacher-cache: " + e.getMessage());
-        }
-        try {
-            return new Teacher(outputs, init, distill, distillWeight, distillTemperature, devOutputs);
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
+    }
+
+    /** $XDG_CACHE_HOME/beex/teacher, else ~/.cache/beex/teacher: outputs are keyed by the data file's sha-256, so one cache serves every run. */
+    static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("beex").resolve("teacher");
     }
 
     /** "auto" gives {@link TrainOptions#AUTO_EPOCHS}; otherwise a count >= 1. */

@@ -11,11 +11,16 @@ package dev.beex.model.teacher;
  *                    {@link TeacherHead} fit (cross-fitted) on the record embeddings
  * @param lambda      weight λ of the distillation term, in [0, 1]
  * @param temperature T &gt; 0 of the distillation term
- * @param devOutputs  the same teacher's outputs over the dev file, or null: only to report how
- *                    accurate the teacher head alone is on dev
+ * @param devOutputs  the same teacher's outputs over the dev file, or null (then the teacher cannot
+ *                    be judged and is only used {@code always})
+ * @param judged      judge the teacher on dev before using it ({@link TeacherGate}: its head against the
+ *                    pre-trained lexical exit 0), and train without it when it is not clearly better;
+ *                    false = always use it
+ * @param lexPretrainEpochs passes of lexical pre-training when the teacher is used (0: the table trains
+ *                    jointly, so the blocks keep a loss to learn the teacher's knowledge from)
  */
 public record Teacher(TeacherCache.Outputs outputs, boolean init, boolean distill, float lambda, float temperature,
-                      TeacherCache.Outputs devOutputs) {
+                      TeacherCache.Outputs devOutputs, boolean judged, int lexPretrainEpochs) {
     public static final float DEFAULT_LAMBDA = 0.5f;
     public static final float DEFAULT_TEMPERATURE = 2f;
     /** Folds of the cross-fitted teacher head. */
@@ -30,6 +35,13 @@ public record Teacher(TeacherCache.Outputs outputs, boolean init, boolean distil
         }
         if (!(temperature > 0) || !Float.isFinite(temperature)) {
             throw new IllegalArgumentException("distillation temperature must be > 0, not " + temperature);
+        }
+        if (judged && devOutputs == null) {
+            throw new IllegalArgumentException("the teacher is judged on the dev split before it is used, and the"
+                    + " teacher cache has no outputs for the dev file");
+        }
+        if (lexPretrainEpochs < 0) {
+            throw new IllegalArgumentException("lexical pre-training passes must be >= 0, not " + lexPretrainEpochs);
         }
     }
 }

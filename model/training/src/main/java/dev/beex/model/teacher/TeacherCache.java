@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -120,21 +121,29 @@ public final class TeacherCache {
         if (!Files.isDirectory(dir)) {
             throw new IOException("teacher cache " + dir + " is not a directory");
         }
+        return lookup(dir, dataFile).orElseThrow(() -> new IOException("no teacher outputs for " + dataFile.getFileName()
+                + " in " + dir + ": run beex teacher --data " + dataFile + " --out " + dir));
+    }
+
+    /**
+     * The cache of {@code dataFile} in {@code dir} if there is one (none when {@code dir} does not
+     * exist); fails when there are several teachers' outputs for it.
+     */
+    public static Optional<Path> lookup(Path dir, Path dataFile) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
         String sha = sha256(dataFile);
         List<Path> found = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> p.getFileName().toString().startsWith(sha + ".") && p.getFileName().toString().endsWith(SUFFIX))
                     .sorted().forEach(found::add);
         }
-        if (found.isEmpty()) {
-            throw new IOException("no teacher outputs for " + dataFile.getFileName() + " (sha-256 " + sha.substring(0, 12)
-                    + "...) in " + dir + ": run beex teacher --data " + dataFile + " --out " + dir);
-        }
         if (found.size() > 1) {
             throw new IOException("several teachers' outputs for " + dataFile.getFileName() + " in " + dir + ": " + found
                     + "; keep one per directory");
         }
-        return found.get(0);
+        return found.stream().findFirst();
     }
 
     /** Hex sha-256 of a file's bytes. */

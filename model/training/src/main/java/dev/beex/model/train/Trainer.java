@@ -22,6 +22,7 @@ import dev.beex.model.parallel.Tasks;
 import dev.beex.model.teacher.EmbeddingInit;
 import dev.beex.model.teacher.Teacher;
 import dev.beex.model.teacher.TeacherCache;
+import dev.beex.model.teacher.TeacherGate;
 import dev.beex.model.teacher.TeacherHead;
 import dev.beex.model.text.LexicalFeatures;
 import dev.beex.model.text.Tokenizer;
@@ -172,13 +173,20 @@ public final class Trainer {
             requireWarmStartable(config, o);
             params.copyFrom(warmStart.params());
         }
+        // A judged teacher is weighed against the pre-trained exit 0 first; when it loses, the run goes on
+        // from that pre-training exactly as a run without a teacher would.
+        TeacherGate.Verdict verdict = teacher != null && teacher.judged()
+                ? judgeTeacher(params, trainSet, devSet, o, labels.size()) : null;
+        Teacher active = verdict == null || verdict.useTeacher() ? teacher : null;
+        boolean lexPretrainedAlready = verdict != null && !verdict.useTeacher();
+        int pretrainEpochs = !config.lexical() ? 0 : active != null ? active.lexPretrainEpochs() : lexOptions.pretrainEpochs();
         float[][] soft = null;
-        if (teacher != null) {
-            soft = applyTeacher(params, tokenizer, trainSet, devSet, labels.size());
+        if (active != null) {
+            soft = applyTeacher(active, params, tokenizer, trainSet, devSet, labels.size());
         }
         final float[][] teacherProbs = soft;
-        final float lambda = teacher == null ? 0f : teacher.lambda();
-        final float temperature = teacher == null ? 1f : teacher.temperature();
+        final float lambda = active == null ? 0f : active.lambda();
+        final float temperature = active == null ? 1f : active.temperature();
         ModelParams best = new ModelParams(config);
         best.copyFrom(params);
         PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
@@ -207,10 +215,12 @@ public final class Trainer {
                 log.accept(String.format(java.util.Locale.ROOT, "warm start from %s: dev accuracy (last exit) %.4f before training",
                         warmStart.source(), bestAccuracy));
             }
-            boolean freezeLex = config.lexical() && lexOptions.pretrained();
+            boolean freezeLex = pretrainEpochs > 0;
             if (freezeLex) {
-                pretrainLexical(pool, lexOptions.pretrainEpochs(), params, model, workers, lexRows, trainSet, devSet, o,
-                        teacherProbs, lambda, temperature);
+                if (!lexPretrainedAlready) {
+                    pretrainLexical(pool, pretrainEpochs, params, model, workers, lexRows, trainSet, devSet, o,
+                            teacherProbs, lambda, temperature);
+                }
                 startBlockExitsAtExitZero(params);
                 best.copyFrom(params);
             }
@@ -296,7 +306,8 @@ public final class Trainer {
             Calibrated c = calibrate(params, tokenizer, labels, dev, o);
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new TrainedModel(params, tokenizer, labels, c.chosen.rule(), c.chosen.accuracy(), c.lastExitAccuracy,
-                    c.meanBlocks, c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis);
+                    c.meanBlocks, c.chosen.hardFraction(), c.chosen.flopsSaved(), bestEpoch, c.rows, millis,
+                    active != null, verdict);
         } finally {
             pool.shutdownNow();
         }
@@ -396,29 +407,97 @@ public final class Trainer {
 
     /** Accuracy of exit 0 alone (the lexical path) on a split. */
     private static double exitZeroAccuracy(ExecutorService pool, Worker[] workers, Encoded set) {
+        int[] predicted = exitZeroPredictions(pool, workers, set);
+        int right = 0;
+        for (int r = 0; r < predicted.length; r++) {
+            right += predicted[r] == set.gold[r] ? 1 : 0;
+        }
+        return predicted.length == 0 ? 0 : (double) right / predicted.length;
+    }
+
+    /** The label exit 0 alone (the lexical path) predicts for every record of a split. */
+    private static int[] exitZeroPredictions(ExecutorService pool, Worker[] workers, Encoded set) {
         int n = set.gold.length;
-        int[] right = new int[workers.length];
+        int[] predicted = new int[n];
         List<Callable<Void>> tasks = new ArrayList<>(workers.length);
         for (int t = 0; t < workers.length; t++) {
             Network net = workers[t].network;
-            int part = t, a = n * t / workers.length, b = n * (t + 1) / workers.length;
+            int a = n * t / workers.length, b = n * (t + 1) / workers.length;
             tasks.add(() -> {
                 for (int r = a; r < b; r++) {
                     net.forwardLexical(set.lex[r], set.lex[r].length, -1, null, 0f, 1f);
                     float[] p = net.probabilities(0);
-                    if (Entropy.argmax(p, p.length) == set.gold[r]) {
-                        right[part]++;
-                    }
+                    predicted[r] = Entropy.argmax(p, p.length);
                 }
                 return null;
             });
         }
         runAll(pool, tasks);
-        int sum = 0;
-        for (int x : right) {
-            sum += x;
+        return predicted;
+    }
+
+    /**
+     * The teacher gate ({@link TeacherGate}): pre-trains the lexical path of {@code params} (as a run
+     * without a teacher does, on workers of its own) and judges the teacher's head against that exit 0
+     * on dev. When the teacher loses, {@code params} keep the pre-training and the run continues from
+     * it; when it wins they are put back as they were, for the teacher's run.
+     */
+    private TeacherGate.Verdict judgeTeacher(ModelParams params, Encoded trainSet, Encoded devSet, TrainOptions o, int classes) {
+        if (!params.config.lexical() || !o.lexical().pretrained()) {
+            throw new IllegalArgumentException("a teacher is judged against the pre-trained lexical exit 0: it needs"
+                    + " the lexical path and lexical pre-training (or use the teacher always)");
         }
-        return n == 0 ? 0 : (double) sum / n;
+        ModelParams initial = new ModelParams(params.config);
+        initial.copyFrom(params);
+        PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
+        Worker[] workers = new Worker[o.threads()];
+        for (int t = 0; t < workers.length; t++) {
+            workers[t] = new Worker(model);
+        }
+        SparseRows lexRows = new SparseRows(params.lexTableTensorIndex(), params.config.lexBuckets(), params.config.lexDim());
+        int[] exitZero;
+        ExecutorService pool = Tasks.daemonPool(o.threads(), "beex-train");
+        try {
+            pretrainLexical(pool, o.lexical().pretrainEpochs(), params, model, workers, lexRows, trainSet, devSet, o,
+                    null, 0f, 1f);
+            exitZero = exitZeroPredictions(pool, workers, devSet);
+        } finally {
+            pool.shutdownNow();
+        }
+        TeacherGate.Verdict verdict = TeacherGate.judge(teacherHeadPredictions(teacher, trainSet, devSet, classes),
+                exitZero, devSet.gold);
+        log.accept(verdict.describe(teacher.outputs().teacherId()));
+        if (verdict.useTeacher()) {
+            params.copyFrom(initial);
+        }
+        return verdict;
+    }
+
+    /** Dev predictions of a head fit on the teacher's embeddings of the training split. */
+    private static int[] teacherHeadPredictions(Teacher teacher, Encoded trainSet, Encoded devSet, int classes) {
+        float[][] x = requireRecords(teacher, trainSet);
+        float[][] dev = teacher.devOutputs().records();
+        if (dev.length != devSet.gold.length) {
+            throw new IllegalArgumentException("the teacher cache has " + dev.length + " records for the dev file, the dev split "
+                    + devSet.gold.length + ": it was computed for another file");
+        }
+        TeacherHead head = TeacherHead.fit(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, null);
+        int[] predicted = new int[dev.length];
+        for (int r = 0; r < dev.length; r++) {
+            predicted[r] = head.predict(dev[r]);
+        }
+        return predicted;
+    }
+
+    /** The teacher's embeddings of the training split, refused when they are not this split's. */
+    private static float[][] requireRecords(Teacher teacher, Encoded trainSet) {
+        float[][] x = teacher.outputs().records();
+        if (x.length != trainSet.gold.length) {
+            throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
+                    + trainSet.gold.length + (x.length == 0 ? ": it was written with --words-only, which serves --teacher-use init only"
+                    : ": it was computed for another file"));
+        }
+        return x;
     }
 
     /** {@code meanBlocks}: blocks run under the chosen rule (its exits computed less a lexical model's exit 0). */
@@ -450,30 +529,24 @@ public final class Trainer {
      * Embedding initialization and/or the distillation targets: returns the teacher's
      * probabilities at temperature T for every training record, or null without distillation.
      */
-    private float[][] applyTeacher(ModelParams params, Tokenizer tokenizer, Encoded trainSet, Encoded devSet, int classes) {
+    private float[][] applyTeacher(Teacher teacher, ModelParams params, Tokenizer tokenizer, Encoded trainSet, Encoded devSet,
+                                   int classes) {
         if (teacher.init()) {
             EmbeddingInit.Report r = EmbeddingInit.apply(params, tokenizer, teacher.outputs().terms());
             log.accept(String.format(java.util.Locale.ROOT,
                     "teacher %s: %d of %d token embedding rows initialized from its term vectors (PCA to d=%d keeps %.1f%% of their variance)",
                     teacher.outputs().teacherId(), r.rowsSet(), r.vocabulary(), params.config.dim(), 100 * r.explainedVariance()));
         }
-        float[][] x = teacher.outputs().records();
-        if (x.length == 0 && !teacher.distill()) {
+        if (teacher.outputs().records().length == 0 && !teacher.distill()) {
             return null;   // a words-only cache: initialization only
         }
-        if (x.length != trainSet.gold.length) {
-            throw new IllegalArgumentException("the teacher cache has " + x.length + " records, the training split "
-                    + trainSet.gold.length + (x.length == 0 ? ": it was written with --words-only, which serves --teacher-use init only"
-                    : ": it was computed for another file"));
-        }
+        float[][] x = requireRecords(teacher, trainSet);
         TeacherCache.Outputs dev = teacher.devOutputs();
-        if (dev != null && dev.records().length == devSet.gold.length) {
-            TeacherHead head = TeacherHead.fit(x, trainSet.gold, classes, TeacherHead.DEFAULT_L2, null);
+        if (!teacher.judged() && dev != null && dev.records().length == devSet.gold.length) {
+            int[] predicted = teacherHeadPredictions(teacher, trainSet, devSet, classes);
             int right = 0;
-            for (int r = 0; r < devSet.gold.length; r++) {
-                if (head.predict(dev.records()[r]) == devSet.gold[r]) {
-                    right++;
-                }
+            for (int r = 0; r < predicted.length; r++) {
+                right += predicted[r] == devSet.gold[r] ? 1 : 0;
             }
             log.accept(String.format(java.util.Locale.ROOT, "teacher %s: its head alone (fit on the training split) reaches dev accuracy %.4f",
                     teacher.outputs().teacherId(), (double) right / devSet.gold.length));

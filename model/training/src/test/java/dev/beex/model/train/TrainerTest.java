@@ -115,6 +115,67 @@ class TrainerTest {
         assertThat(oneJoint.blocks[0].linears()[0].weight).isNotEqualTo(twoJoint.blocks[0].linears()[0].weight);
     }
 
+    /**
+     * Teacher outputs for a split: a label-revealing embedding (an oracle teacher, one-hot of the gold
+     * label plus noise) or pure noise (a useless one).
+     */
+    private static float[][] teacherEmbeddings(List<LabeledText> split, boolean oracle, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[][] x = new float[split.size()][8];
+        for (int i = 0; i < x.length; i++) {
+            for (int k = 0; k < 8; k++) {
+                x[i][k] = (float) (0.1 * r.nextGaussian());
+            }
+            if (oracle) {
+                x[i][split.get(i).label().equals("positive") ? 0 : 1] += 1f;
+            }
+        }
+        return x;
+    }
+
+    private static dev.beex.model.teacher.Teacher judgedTeacher(List<LabeledText> train, List<LabeledText> dev, boolean oracle) {
+        var outputs = new dev.beex.model.teacher.TeacherCache.Outputs("t", "sha", 8, teacherEmbeddings(train, oracle, 1), Map.of());
+        var devOutputs = new dev.beex.model.teacher.TeacherCache.Outputs("t", "sha2", 8, teacherEmbeddings(dev, oracle, 2), Map.of());
+        return new dev.beex.model.teacher.Teacher(outputs, false, true, 0.5f, 2f, devOutputs, true, 0);
+    }
+
+    /**
+     * A judged teacher that is not clearly better than the pre-trained exit 0 on dev is dropped, and
+     * the run is then bit for bit the run without a teacher; a clearly better one is used (and
+     * changes what is learned).
+     */
+    @Test
+    void aJudgedTeacherIsUsedOnlyWhenItBeatsThePreTrainedExitZeroOnDev() {
+        List<LabeledText> train = TestDatasets.sentences("train").subList(0, 300);
+        List<LabeledText> dev = TestDatasets.sentences("dev").subList(0, 80);
+        TrainOptions o = tiny().withShape(16, 2, 2, 16, 16).withSchedule(1, 16, 3e-3f)
+                .withLexical(tiny().lexical().withPretrainEpochs(2));
+        TrainedModel plain = new Trainer().train(train, dev, o, TrainingListener.NONE);
+        assertThat(plain.teacherUsed()).isFalse();
+        assertThat(plain.teacherVerdict()).isNull();
+
+        List<String> log = new ArrayList<>();
+        TrainedModel useless = new Trainer().withTeacher(judgedTeacher(train, dev, false), log::add)
+                .train(train, dev, o, TrainingListener.NONE);
+        assertThat(useless.teacherUsed()).isFalse();
+        assertThat(useless.teacherVerdict().useTeacher()).isFalse();
+        assertThat(log).anyMatch(l -> l.startsWith("teacher t: not used (dev: its head"));
+        List<Tensor> a = plain.params().tensors(), b = useless.params().tensors();
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(java.util.Arrays.equals(a.get(i).data(), b.get(i).data())).as(a.get(i).name()).isTrue();
+        }
+        assertThat(useless.exitRule()).isEqualTo(plain.exitRule());
+
+        log.clear();
+        TrainedModel oracle = new Trainer().withTeacher(judgedTeacher(train, dev, true), log::add)
+                .train(train, dev, o, TrainingListener.NONE);
+        assertThat(oracle.teacherUsed()).isTrue();
+        assertThat(oracle.teacherVerdict().teacherAccuracy()).isEqualTo(1.0);
+        assertThat(log).anyMatch(l -> l.startsWith("teacher t: used (dev: its head 1.0000"));
+        // used with its own pre-training setting (0 passes: the table trains jointly), from the same start
+        assertThat(java.util.Arrays.equals(oracle.params().lexTable, plain.params().lexTable)).isFalse();
+    }
+
     /** After pre-training every block exit starts as exit 0: same logits for any pool, given the lexical vector. */
     @Test
     void blockExitsStartAsCopiesOfExitZero() {
