@@ -8,6 +8,7 @@ import dev.beex.model.artifact.ArtifactReader;
 import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.data.TestDatasets;
+import dev.beex.model.teacher.TeacherCache;
 import dev.beex.model.train.TrainingProgress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,10 +39,13 @@ class TrainCommandTest {
         Path model = dir.resolve("out/model.beex");
         CliRun.Result r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out", model.toString(),
                 "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16",
-                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet");
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--teacher-cache", dir.resolve("empty").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("dev accuracy").contains("exit rule ").contains("bytes");
+        // --teacher auto with neither teacher outputs nor the teacher jar: trains on, and says why
+        assertThat(r.out()).contains("teacher: none (no teacher outputs for train.jsonl in " + dir.resolve("empty"));
         ModelArtifact artifact = ArtifactReader.read(model);
+        assertThat(artifact.metadata()).doesNotContainKey("train.teacher");
 
         // What train printed for dev is what eval of the written artifact reports on the same dev split.
         Matcher m = Pattern.compile("dev accuracy ([0-9.]+) \\(last exit ([0-9.]+)\\), exit rule (\\S+), mean blocks ([0-9.]+)")
@@ -182,9 +186,69 @@ class TrainCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: train: hard budget must be in [0, 1)");
 
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--teacher", "sometimes");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("beex: --teacher: 'sometimes' is not auto, always or off");
+
+        r = CliRun.run("train", "--train", train.toString(), "--dev", train.toString(), "--out", "x.beex",
+                "--teacher", "always", "--teacher-cache", dir.resolve("none").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("beex: --teacher-cache: no teacher outputs for train.jsonl in " + dir.resolve("none")
+                + ": run beex teacher --data ").doesNotContain("\n");
+
         r = CliRun.run("train", "--train", dir.resolve("missing.jsonl").toString(), "--dev", train.toString(), "--out", "x.beex");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("beex: --train: data file not found: " + dir.resolve("missing.jsonl"));
+    }
+
+    /**
+     * The default --teacher auto with the real teacher jar (built by the model/teacher module before
+     * this one): train computes the teacher's outputs for --train and --dev into the cache, judges the
+     * teacher on dev and records the verdict; a second run reuses the cache.
+     */
+    @Test
+    void teacherAutoComputesMissingOutputsThroughTheTeacherJarAndJudgesThem(@TempDir Path dir) throws Exception {
+        Path jar = Path.of("..", "model", "teacher", "target", "beex-teacher.jar").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar),
+                "the teacher jar is built by the model/teacher module (mvn verify from the root builds it first)");
+        Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 300));
+        Path dev = jsonl(dir, "dev.jsonl", TestDatasets.sentences("dev").subList(0, 80));
+        Path cache = dir.resolve("cache");
+        String[] args = {"train", "--train", train.toString(), "--dev", dev.toString(), "--out", dir.resolve("m.beex").toString(),
+                "--dim", "16", "--heads", "2", "--blocks", "2", "--hidden", "16", "--max-tokens", "16", "--vocab", "1000",
+                "--epochs", "1", "--batch", "16", "--threads", "2", "--quiet", "--lex-pretrain", "2",
+                "--teacher-cache", cache.toString()};
+        String saved = System.getProperty(TeacherRunner.JAR_PROPERTY);
+        System.setProperty(TeacherRunner.JAR_PROPERTY, jar.toString());
+        try {
+            CliRun.Result r = CliRun.run(args);
+            assertThat(r.code()).as(r.err() + r.out()).isZero();
+            assertThat(r.out()).contains("teacher: computing its outputs for train.jsonl")
+                    .contains("teacher: computing its outputs for dev.jsonl")
+                    .containsPattern("teacher all-minilm-l6-v2-q-c1000: (used|not used) \\(dev: its head [0-9.]+, the pre-trained"
+                            + " lexical exit 0 [0-9.]+;");
+            try (var files = Files.list(cache)) {
+                assertThat(files.map(f -> f.getFileName().toString()))
+                        .containsExactlyInAnyOrder(
+                                TeacherCache.fileName(TeacherCache.sha256(train),
+                                        "all-minilm-l6-v2-q-c1000"),
+                                TeacherCache.fileName(TeacherCache.sha256(dev),
+                                        "all-minilm-l6-v2-q-c1000"));
+            }
+            ModelArtifact m = ArtifactReader.read(dir.resolve("m.beex"));
+            assertThat(m.metadata().get("train.teacher")).startsWith("all-minilm-l6-v2-q-c1000 ").contains("(judged on dev)");
+
+            CliRun.Result again = CliRun.run(args);
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(again.out()).doesNotContain("teacher: computing").contains("teacher all-minilm-l6-v2-q-c1000: ");
+        } finally {
+            if (saved == null) {
+                System.clearProperty(TeacherRunner.JAR_PROPERTY);
+            } else {
+                System.setProperty(TeacherRunner.JAR_PROPERTY, saved);
+            }
+        }
     }
 
     @Test
