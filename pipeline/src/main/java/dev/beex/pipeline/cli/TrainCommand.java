@@ -171,7 +171,8 @@ public final class TrainCommand implements Callable<Integer> {
     String teacherMode = "auto";
 
     @Option(names = "--teacher-cache", paramLabel = "DIR", description = "Teacher outputs, one file per data file"
-            + " ('beex teacher --data FILE --out DIR'). Default: $XDG_CACHE_HOME/beex/teacher or ~/.cache/beex/teacher.")
+            + " ('beex teacher --data FILE --out DIR'), named by the file's sha-256. Default: beex/teacher under"
+            + " $XDG_CACHE_HOME, else under ~/.cache, so one cache serves every run.")
     Path teacherCache;
 
     @Option(names = "--teacher-use", description = "With a teacher: init (token embeddings from the teacher's word vectors), distill (soft labels of a head on its sentence embeddings), or both. Default: ${DEFAULT-VALUE}.")
