@@ -246,7 +246,8 @@ public final class TrainCommand implements Callable<Integer> {
             metadata.put("train.teacher", teacher.outputs().teacherId() + (model.teacherUsed() ? " used" : " not used")
                     + (teacher.judged() ? " (judged on dev)" : " (always)")
                     + " use=" + teacherUse.trim().toLowerCase(Locale.ROOT)
-                    + (teacher.distill() ? " lambda=" + distillWeight + " T=" + distillTemperature : ""));
+                    + (teacher.distill() ? " lambda=" + distillWeight + " T=" + distillTemperature : "")
+                    + (model.teacherUsed() ? " lexPretrain=" + teacher.lexPretrainEpochs() : ""));
         }
         if (warmStart != null) {
             metadata.put("train.init", warmStart.source());
