@@ -378,11 +378,22 @@ public final class TrainCommand implements Callable<Integer> {
                 return null;
             }
             TeacherCache.Outputs outputs = TeacherCache.read(trainCache.get());
+            if (!always && outputs.records().length == 0 && runner.isPresent()) {
+                // a --words-only cache: judging needs the record embeddings, which a run without the flag adds
+                runner.get().run(train, dir, vocab, minCount, System.out);
+                outputs = TeacherCache.read(trainCache.get());
+            }
+            if (!always && outputs.records().length == 0) {
+                System.out.println("teacher: none (the outputs for " + train.getFileName() + " in " + dir + " hold word vectors"
+                        + " only, from beex teacher --words-only; judging the teacher needs its record embeddings: run beex"
+                        + " teacher --data " + train + " --out " + dir + "); training without one");
+                return null;
+            }
             Path devCache = dir.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
-            if (!Files.isRegularFile(devCache) && runner.isPresent()) {
+            if (!hasRecords(devCache) && runner.isPresent()) {
                 runner.get().run(dev, dir, vocab, minCount, System.out);
             }
-            TeacherCache.Outputs devOutputs = Files.isRegularFile(devCache) ? TeacherCache.read(devCache) : null;
+            TeacherCache.Outputs devOutputs = hasRecords(devCache) ? TeacherCache.read(devCache) : null;
             if (devOutputs == null && !always) {
                 System.out.println("teacher: none (no outputs of " + outputs.teacherId() + " for the dev file " + dev.getFileName()
                         + " in " + dir + ", needed to judge it: run beex teacher --data " + dev + " --out " + dir
@@ -396,6 +407,11 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException("train: " + e.getMessage());
         }
+    }
+
+    /** Whether {@code cache} exists with record embeddings (not only the word vectors of --words-only). */
+    private static boolean hasRecords(Path cache) throws IOException {
+        return Files.isRegularFile(cache) && TeacherCache.read(cache).records().length > 0;
     }
 
     /** $XDG_CACHE_HOME/beex/teacher, else ~/.cache/beex/teacher: outputs are keyed by the data file's sha-256, so one cache serves every run. */

@@ -251,6 +251,23 @@ class TrainCommandTest {
         }
     }
 
+    /** A --words-only cache cannot judge the teacher: auto trains without one and says why (no jar to complete it). */
+    @Test
+    void teacherAutoWithAWordsOnlyCacheAndNoJarTrainsWithoutATeacher(@TempDir Path dir) throws Exception {
+        Path train = jsonl(dir, "train.jsonl", TestDatasets.sentences("train").subList(0, 200));
+        Path dev = jsonl(dir, "dev.jsonl", TestDatasets.sentences("dev").subList(0, 50));
+        Path cache = dir.resolve("cache");
+        TeacherCache.write(cache, new TeacherCache.Outputs("t", TeacherCache.sha256(train), 2, new float[0][],
+                java.util.Map.of("good", new float[] {1f, 0f})));
+        CliRun.Result r = CliRun.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out",
+                dir.resolve("m.beex").toString(), "--dim", "16", "--heads", "2", "--blocks", "1", "--hidden", "16",
+                "--max-tokens", "16", "--epochs", "1", "--threads", "1", "--quiet", "--lex-pretrain", "1",
+                "--teacher-cache", cache.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("teacher: none (the outputs for train.jsonl in " + cache + " hold word vectors only");
+        assertThat(ArtifactReader.read(dir.resolve("m.beex")).metadata()).doesNotContainKey("train.teacher");
+    }
+
     @Test
     void progressLineShowsEpochStepLossDevAndEta() {
         TrainingProgress p = new TrainingProgress(2, 5, 30, 60, 0.4567, Double.NaN, false, false, 10_000, 75_000, 123.0);
