@@ -363,37 +363,23 @@ public final class TrainCommand implements Callable<Integer> {
         Path dir = teacherCache != null ? teacherCache : defaultCacheDir();
         Optional<TeacherRunner> runner = TeacherRunner.find();
         try {
-            Optional<Path> trainCache = TeacherCache.lookup(dir, train);
-            if (trainCache.isEmpty() && runner.isPresent()) {
-                runner.get().run(train, dir, vocab, minCount, System.out);
-                trainCache = TeacherCache.lookup(dir, train);
-            }
-            if (trainCache.isEmpty()) {
-                String why = "no teacher outputs for " + train.getFileName() + " in " + dir;
+            // judging needs the record embeddings; "always" takes what is there (word vectors serve init)
+            Optional<TeacherCache.Outputs> found = outputsFor(train, dir, runner, !always);
+            if (found.isEmpty() || (!always && found.get().records().length == 0)) {
+                String why = found.isEmpty() ? "no teacher outputs for " + train.getFileName() + " in " + dir
+                        : "the outputs for " + train.getFileName() + " in " + dir + " hold word vectors only, from beex"
+                        + " teacher --words-only; judging the teacher needs its record embeddings";
                 if (always) {
                     throw new UserException("--teacher-cache: " + why + ": run beex teacher --data " + train + " --out " + dir);
                 }
-                System.out.println("teacher: none (" + why + ", and no teacher jar to compute them: ./beex provides it, or run"
-                        + " beex teacher --data " + train + " --out " + dir + "); training without one");
+                System.out.println("teacher: none (" + why + (runner.isEmpty() ? ", and no teacher jar to compute them" : "")
+                        + ": ./beex provides the jar, or run beex teacher --data " + train + " --out " + dir
+                        + "); training without one");
                 return null;
             }
-            TeacherCache.Outputs outputs = TeacherCache.read(trainCache.get());
-            if (!always && outputs.records().length == 0 && runner.isPresent()) {
-                // a --words-only cache: judging needs the record embeddings, which a run without the flag adds
-                runner.get().run(train, dir, vocab, minCount, System.out);
-                outputs = TeacherCache.read(trainCache.get());
-            }
-            if (!always && outputs.records().length == 0) {
-                System.out.println("teacher: none (the outputs for " + train.getFileName() + " in " + dir + " hold word vectors"
-                        + " only, from beex teacher --words-only; judging the teacher needs its record embeddings: run beex"
-                        + " teacher --data " + train + " --out " + dir + "); training without one");
-                return null;
-            }
-            Path devCache = dir.resolve(TeacherCache.fileName(TeacherCache.sha256(dev), outputs.teacherId()));
-            if (!hasRecords(devCache) && runner.isPresent()) {
-                runner.get().run(dev, dir, vocab, minCount, System.out);
-            }
-            TeacherCache.Outputs devOutputs = hasRecords(devCache) ? TeacherCache.read(devCache) : null;
+            TeacherCache.Outputs outputs = found.get();
+            TeacherCache.Outputs devOutputs = outputsFor(dev, dir, runner, true)
+                    .filter(d -> d.records().length > 0 && d.teacherId().equals(outputs.teacherId())).orElse(null);
             if (devOutputs == null && !always) {
                 System.out.println("teacher: none (no outputs of " + outputs.teacherId() + " for the dev file " + dev.getFileName()
                         + " in " + dir + ", needed to judge it: run beex teacher --data " + dev + " --out " + dir
@@ -409,9 +395,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Whether {@code cache} exists with record embeddings (not only the word vectors of --words-only). */
-    private static boolean hasRecords(Path cache) throws IOException {
-        return Files.isRegularFile(cache) && TeacherCache.read(cache).records().length > 0;
+    /**
+     * The teacher's outputs for {@code data} in {@code dir}; when they are missing (or, with
+     * {@code needRecords}, hold word vectors only) and the teacher jar is known, it computes them first.
+     */
+    private Optional<TeacherCache.Outputs> outputsFor(Path data, Path dir, Optional<TeacherRunner> runner, boolean needRecords)
+            throws IOException {
+        Optional<TeacherCache.Outputs> found = read(dir, data);
+        if (runner.isPresent() && (found.isEmpty() || (needRecords && found.get().records().length == 0))) {
+            runner.get().run(data, dir, vocab, minCount, System.out);
+            found = read(dir, data);
+        }
+        return found;
+    }
+
+    private static Optional<TeacherCache.Outputs> read(Path dir, Path data) throws IOException {
+        Optional<Path> file = TeacherCache.lookup(dir, data);
+        return file.isEmpty() ? Optional.empty() : Optional.of(TeacherCache.read(file.get()));
     }
 
     /** $XDG_CACHE_HOME/beex/teacher, else ~/.cache/beex/teacher: outputs are keyed by the data file's sha-256, so one cache serves every run. */

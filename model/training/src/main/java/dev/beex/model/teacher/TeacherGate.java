@@ -22,15 +22,18 @@ public final class TeacherGate {
      * @param exitZeroAccuracy dev accuracy of the pre-trained exit 0
      * @param teacherOnly      b: dev records only the teacher's head gets right
      * @param exitZeroOnly     c: dev records only exit 0 gets right
-     * @param useTeacher       {@code b − c > √(b + c)}
      */
-    public record Verdict(double teacherAccuracy, double exitZeroAccuracy, int teacherOnly, int exitZeroOnly,
-                          boolean useTeacher) {
+    public record Verdict(double teacherAccuracy, double exitZeroAccuracy, int teacherOnly, int exitZeroOnly) {
+        /** The teacher is clearly better: {@code b − c > √(b + c)}. */
+        public boolean useTeacher() {
+            return teacherOnly - exitZeroOnly > Math.sqrt(teacherOnly + exitZeroOnly);
+        }
+
         /** One line for the training log. */
         public String describe(String teacherId) {
             return String.format(Locale.ROOT, "teacher %s: %s (dev: its head %.4f, the pre-trained lexical exit 0 %.4f; "
                             + "head alone right on %d records, exit 0 alone on %d; used when the difference exceeds √(sum) = %.1f)",
-                    teacherId, useTeacher ? "used" : "not used", teacherAccuracy, exitZeroAccuracy, teacherOnly, exitZeroOnly,
+                    teacherId, useTeacher() ? "used" : "not used", teacherAccuracy, exitZeroAccuracy, teacherOnly, exitZeroOnly,
                     Math.sqrt(teacherOnly + exitZeroOnly));
         }
     }
@@ -50,6 +53,6 @@ public final class TeacherGate {
             b += t && !e ? 1 : 0;
             c += e && !t ? 1 : 0;
         }
-        return new Verdict((double) teacherRight / n, (double) exitZeroRight / n, b, c, b - c > Math.sqrt(b + c));
+        return new Verdict((double) teacherRight / n, (double) exitZeroRight / n, b, c);
     }
 }

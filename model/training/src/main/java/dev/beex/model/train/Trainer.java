@@ -191,10 +191,7 @@ public final class Trainer {
         best.copyFrom(params);
         PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
         int threads = o.threads();
-        Worker[] workers = new Worker[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(model);
-        }
+        Worker[] workers = workers(model, threads);
         List<Tensor> paramTensors = params.tensors();
         Adam adam = new Adam(paramTensors);
         SparseRows lexRows = config.lexical()
@@ -405,12 +402,25 @@ public final class Trainer {
         }
     }
 
+    /** One worker per training thread, each with its own network and gradient buffers over {@code model}. */
+    private static Worker[] workers(PreparedModel model, int threads) {
+        Worker[] workers = new Worker[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Worker(model);
+        }
+        return workers;
+    }
+
     /** Accuracy of exit 0 alone (the lexical path) on a split. */
     private static double exitZeroAccuracy(ExecutorService pool, Worker[] workers, Encoded set) {
-        int[] predicted = exitZeroPredictions(pool, workers, set);
+        return accuracy(exitZeroPredictions(pool, workers, set), set.gold);
+    }
+
+    /** The fraction of {@code predicted} labels equal to {@code gold} (0 for none). */
+    private static double accuracy(int[] predicted, int[] gold) {
         int right = 0;
         for (int r = 0; r < predicted.length; r++) {
-            right += predicted[r] == set.gold[r] ? 1 : 0;
+            right += predicted[r] == gold[r] ? 1 : 0;
         }
         return predicted.length == 0 ? 0 : (double) right / predicted.length;
     }
@@ -450,10 +460,7 @@ public final class Trainer {
         ModelParams initial = new ModelParams(params.config);
         initial.copyFrom(params);
         PreparedModel model = new PreparedModel(params, Binarizer.SIGN);
-        Worker[] workers = new Worker[o.threads()];
-        for (int t = 0; t < workers.length; t++) {
-            workers[t] = new Worker(model);
-        }
+        Worker[] workers = workers(model, o.threads());
         SparseRows lexRows = new SparseRows(params.lexTableTensorIndex(), params.config.lexBuckets(), params.config.lexDim());
         int[] exitZero;
         ExecutorService pool = Tasks.daemonPool(o.threads(), "beex-train");
@@ -543,13 +550,8 @@ public final class Trainer {
         float[][] x = requireRecords(teacher, trainSet);
         TeacherCache.Outputs dev = teacher.devOutputs();
         if (!teacher.judged() && dev != null && dev.records().length == devSet.gold.length) {
-            int[] predicted = teacherHeadPredictions(teacher, trainSet, devSet, classes);
-            int right = 0;
-            for (int r = 0; r < predicted.length; r++) {
-                right += predicted[r] == devSet.gold[r] ? 1 : 0;
-            }
             log.accept(String.format(java.util.Locale.ROOT, "teacher %s: its head alone (fit on the training split) reaches dev accuracy %.4f",
-                    teacher.outputs().teacherId(), (double) right / devSet.gold.length));
+                    teacher.outputs().teacherId(), accuracy(teacherHeadPredictions(teacher, trainSet, devSet, classes), devSet.gold)));
         }
         if (!teacher.distill()) {
             return null;

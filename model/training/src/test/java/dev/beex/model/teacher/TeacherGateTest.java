@@ -7,26 +7,17 @@ import org.junit.jupiter.api.Test;
 
 class TeacherGateTest {
 
-    /** gold is all 0; a prediction of 0 is right, 1 wrong. */
+    /** gold is all 0; a prediction of 0 is right, 1 wrong. Rows: teacher predictions, exit-0 predictions, gold. */
     private static int[][] predictions(int both, int teacherOnly, int exitZeroOnly, int neither) {
+        int[][] groups = {{both, 0, 0}, {teacherOnly, 0, 1}, {exitZeroOnly, 1, 0}, {neither, 1, 1}};
         int n = both + teacherOnly + exitZeroOnly + neither;
         int[] teacher = new int[n], exitZero = new int[n];
         int i = 0;
-        for (int k = 0; k < both; k++, i++) {
-            teacher[i] = 0;
-            exitZero[i] = 0;
-        }
-        for (int k = 0; k < teacherOnly; k++, i++) {
-            teacher[i] = 0;
-            exitZero[i] = 1;
-        }
-        for (int k = 0; k < exitZeroOnly; k++, i++) {
-            teacher[i] = 1;
-            exitZero[i] = 0;
-        }
-        for (int k = 0; k < neither; k++, i++) {
-            teacher[i] = 1;
-            exitZero[i] = 1;
+        for (int[] g : groups) {
+            for (int k = 0; k < g[0]; k++, i++) {
+                teacher[i] = g[1];
+                exitZero[i] = g[2];
+            }
         }
         return new int[][] {teacher, exitZero, new int[n]};
     }
