@@ -18,18 +18,21 @@ import java.util.Set;
  * reduction, absolute entropy, patience) over its thresholds, each without a confidence floor, with
  * a grid of floors, and with the floor that sends about {@code budget} of the records to review
  * ({@link #budgetFloor}). Among the rules whose hard fraction is near the budget
- * ({@link #nearBudget}) — and, where any of those routes mostly errors to review
- * ({@link Row#hardEnriched}), among those only — B is the most accurate; R ties with B when it is within {@code tolerance}
- * of B's accuracy or B's lead is within one standard error of the paired difference
- * ({@link #withinOneStandardError}). Among the ties, in this order: a rule that adapts (records
- * leave at different exits) before one identical to a fixed depth, so fixed truncation wins only
- * when it beats every adaptive rule outright; a rule whose hard records are at least
- * {@link #REVIEW_ENRICHMENT} times as often wrong as the rest ({@link Row#hardEnriched}), so the
- * review queue holds the records the model is least sure of; a rule that both saves at least
- * {@link #MIN_FLOPS_SAVED} of the FLOPs and is at least as accurate as fixed truncation at
- * ceil(its mean exits) ({@link Row#matchesTruncation}); then one that saves that much; then one
- * that matches truncation; the fewest mean exits; the higher accuracy. (Each criterion only
- * decides between ties that differ in it.)
+ * ({@link #nearBudget}) — and, where any of those routes errors to review more often than it
+ * answers them wrongly elsewhere ({@link Row#hardAboveRest}), among those only, so a queue of
+ * records whose entropy merely kept falling never wins — B is the most accurate; R ties with B
+ * when it is within {@code tolerance} of B's accuracy or B's lead is within one standard error of
+ * the paired difference ({@link #withinOneStandardError}). Among the ties, in this order: a rule
+ * that adapts (records leave at different exits) before one identical to a fixed depth, so fixed
+ * truncation wins only when it beats every adaptive rule outright; a rule that meets every target
+ * at once (saves at least {@link #MIN_FLOPS_SAVED} of the FLOPs, is at least as accurate as fixed
+ * truncation at ceil(its mean exits) ({@link Row#matchesTruncation}), and sends review records at
+ * least {@link #REVIEW_ENRICHMENT} times as often wrong as the rest ({@link Row#hardEnriched}));
+ * one that saves that much and matches truncation; one whose queue is that enriched; one that
+ * saves that much; one that matches truncation; the fewest mean exits; the higher accuracy. (Each
+ * criterion only decides between ties that differ in it.) FLOPs come before enrichment because
+ * they are measured on every record, enrichment on the budget's few: at 3% of a few hundred dev
+ * records, one record more or less decides "3x", and that must not buy a rule twice the work.
  */
 public final class ExitSweep {
 
@@ -51,16 +54,29 @@ public final class ExitSweep {
      * @param fixedDepth   every record left at the same exit: the rule is a fixed truncation on this data
      * @param truncationAccuracy accuracy of sending every record out at exit ceil(meanBlocks) − 1 instead:
      *                     fixed truncation at the depth the rule pays for on average (rounded up)
-     * @param hardEnriched the review queue means something: there are hard records and their error
-     *                     rate is at least {@link #REVIEW_ENRICHMENT} times that of the other records
+     * @param hardErrorRate error rate of the hard records (0 when there are none)
+     * @param easyErrorRate error rate of the other records (0 when there are none)
      */
     public record Row(ExitRule rule, double accuracy, double meanBlocks, double hardFraction, double flopsSaved,
-                      boolean fixedDepth, double truncationAccuracy, boolean hardEnriched) {
+                      boolean fixedDepth, double truncationAccuracy, double hardErrorRate, double easyErrorRate) {
 
-        /** A row without a verdict on the review queue (tests, and rows built by hand). */
+        /** A row without error rates for the review queue (tests, and rows built by hand). */
         public Row(ExitRule rule, double accuracy, double meanBlocks, double hardFraction, double flopsSaved,
                    boolean fixedDepth, double truncationAccuracy) {
-            this(rule, accuracy, meanBlocks, hardFraction, flopsSaved, fixedDepth, truncationAccuracy, false);
+            this(rule, accuracy, meanBlocks, hardFraction, flopsSaved, fixedDepth, truncationAccuracy, 0, 0);
+        }
+
+        /**
+         * The review queue is worth a reviewer's time: its records are wrong at least
+         * {@link #REVIEW_ENRICHMENT} times as often as the others.
+         */
+        public boolean hardEnriched() {
+            return hardErrorRate > 0 && hardErrorRate >= REVIEW_ENRICHMENT * easyErrorRate;
+        }
+
+        /** The review queue holds errors more often than the rest does: it routes the unsure, not the sure. */
+        public boolean hardAboveRest() {
+            return hardErrorRate > easyErrorRate;
         }
 
         /** At least as accurate as fixed truncation at ceil(mean blocks). */
@@ -124,10 +140,9 @@ public final class ExitSweep {
         double meanExits = (double) exitsRun / n;
         int truncation = Math.max(0, Math.min(exits - 1, (int) Math.ceil(meanExits - 1e-9) - 1));
         long easyWrong = (n - correct) - hardWrong, easy = n - hard;
-        boolean enriched = hard > 0 && hardWrong > 0
-                && (double) hardWrong / hard >= REVIEW_ENRICHMENT * (easy == 0 ? 0 : (double) easyWrong / easy);
         return new Row(rule, (double) correct / n, meanExits, (double) hard / n,
-                full == 0 ? 0 : 1 - used / full, fixed, exitAccuracy(out, truncation), enriched);
+                full == 0 ? 0 : 1 - used / full, fixed, exitAccuracy(out, truncation),
+                hard == 0 ? 0 : (double) hardWrong / hard, easy == 0 ? 0 : (double) easyWrong / easy);
     }
 
     /** Accuracy if every record answered at exit {@code exit}. */
@@ -283,10 +298,10 @@ public final class ExitSweep {
                 }
             }
         }
-        // The review queue is what the budget is for: where some rule on budget routes mostly the
-        // records the model gets wrong, only such rules compete.
-        if (eligible.stream().anyMatch(Row::hardEnriched)) {
-            eligible.removeIf(r -> !r.hardEnriched());
+        // The review queue is what the budget is for: where some rule on budget routes errors to it
+        // more often than chance, only such rules compete.
+        if (eligible.stream().anyMatch(Row::hardAboveRest)) {
+            eligible.removeIf(r -> !r.hardAboveRest());
         }
         Row best = null;
         for (Row r : eligible) {
@@ -305,8 +320,9 @@ public final class ExitSweep {
         }
         // Lexicographic: a criterion only decides between ties that differ in it.
         Comparator<Row> preference = Comparator.<Row, Boolean>comparing(Row::fixedDepth)     // adaptive first
-                .thenComparing(r -> !r.hardEnriched())                                     // a review queue worth reading
+                .thenComparing(r -> !(savesEnough(r) && r.matchesTruncation() && r.hardEnriched()))  // every target
                 .thenComparing(r -> !(savesEnough(r) && r.matchesTruncation()))
+                .thenComparing(r -> !r.hardEnriched())                                     // a review queue worth reading
                 .thenComparing(r -> !savesEnough(r))
                 .thenComparing(r -> !r.matchesTruncation())
                 .thenComparingDouble(Row::meanBlocks)

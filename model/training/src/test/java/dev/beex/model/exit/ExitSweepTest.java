@@ -248,4 +248,47 @@ class ExitSweepTest {
         ExitSweep.Row chosen = ExitSweep.calibrate(List.of(byEntropy, byConfidence), out, 0.05, 0.005);
         assertThat(chosen.rule()).isEqualTo(byConfidence.rule());
     }
+
+    /** 326 dev records (sentences' dev split), 4 exits; the rows below are built by hand over them. */
+    private static ExitOutputs devSized() {
+        int n = 326;
+        float[][] h = new float[n][4];
+        return outputs(h, new int[n][4], new int[n], null);
+    }
+
+    /**
+     * Sentences' dev split on one seed: with ~10 records in review, whether a queue is "3x as often
+     * wrong" turns on a record or two. Equally accurate rules: a slow one whose queue happens to be
+     * 3x enriched, a fast one whose queue is above the rest but not 3x, and a faster one whose queue
+     * is all right. The fast one must win: FLOPs are measured on all 326 records, enrichment on 10,
+     * and a queue of right answers is not a review queue.
+     */
+    @Test
+    void flopsSavedOnEveryRecordOutweighEnrichmentMeasuredOnAFew() {
+        ExitSweep.Row slowEnriched = new ExitSweep.Row(ExitRule.patience(3).withFloor(0.55f), 0.8589, 4.22, 0.03,
+                0.46, false, 0.8589, 0.5, 0.13);
+        ExitSweep.Row fastAboveRest = new ExitSweep.Row(ExitRule.entropyReduction(0.8f).withFloor(0.57f), 0.8589,
+                2.24, 0.03, 0.78, false, 0.8497, 0.3, 0.14);
+        ExitSweep.Row fasterAllRight = new ExitSweep.Row(ExitRule.entropyReduction(1.01f), 0.8589, 2.0, 0.03, 0.80,
+                false, 0.8497, 0.0, 0.15);
+        ExitSweep.Row chosen = ExitSweep.calibrate(List.of(slowEnriched, fasterAllRight, fastAboveRest), devSized(),
+                0.03, ExitSweep.DEFAULT_TOLERANCE);
+        assertThat(chosen).isEqualTo(fastAboveRest);
+        assertThat(slowEnriched.hardEnriched()).isTrue();
+        assertThat(fastAboveRest.hardEnriched()).isFalse();
+        assertThat(fastAboveRest.hardAboveRest()).isTrue();
+        assertThat(fasterAllRight.hardAboveRest()).isFalse();
+    }
+
+    /** A rule that meets every target at once (FLOPs, truncation, a 3x queue) beats one that meets two. */
+    @Test
+    void aRuleMeetingEveryTargetBeatsOneMeetingTwo() {
+        ExitSweep.Row twoTargets = new ExitSweep.Row(ExitRule.entropyReduction(0.8f).withFloor(0.57f), 0.8589, 2.24,
+                0.03, 0.78, false, 0.8497, 0.3, 0.14);
+        ExitSweep.Row everyTarget = new ExitSweep.Row(ExitRule.patience(2).withFloor(0.57f), 0.8589, 3.27, 0.03,
+                0.61, false, 0.8589, 0.5, 0.13);
+        ExitSweep.Row chosen = ExitSweep.calibrate(List.of(twoTargets, everyTarget), devSized(), 0.03,
+                ExitSweep.DEFAULT_TOLERANCE);
+        assertThat(chosen).isEqualTo(everyTarget);
+    }
 }
