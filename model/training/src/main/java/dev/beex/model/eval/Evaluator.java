@@ -194,22 +194,14 @@ public final class Evaluator {
         Metrics.LabelScore[] perLabel = Metrics.perLabel(out.gold(), predicted, labels.toArray(new String[0]));
         double ruleFlops = fullFlops * (1 - chosen.flopsSaved());
 
-        // Where records leave, and how often the hard ones (unsure at the last exit) and the rest are wrong.
+        // Where records leave; how often the hard ones (unsure at the last exit) and the rest are
+        // wrong is the sweep row's (NaN here where a group is empty).
         long[] histogram = new long[exits];
-        long hard = 0, hardWrong = 0, easyWrong = 0;
         for (int r = 0; r < n; r++) {
-            int firing = out.firstFiring(rule, r);
-            histogram[Math.min(firing, exits - 1)]++;
-            boolean wrong = predicted[r] != out.gold()[r];
-            if (firing == exits) {
-                hard++;
-                hardWrong += wrong ? 1 : 0;
-            } else {
-                easyWrong += wrong ? 1 : 0;
-            }
+            histogram[Math.min(out.firstFiring(rule, r), exits - 1)]++;
         }
-        double hardErrorRate = hard == 0 ? Double.NaN : (double) hardWrong / hard;
-        double easyErrorRate = n - hard == 0 ? Double.NaN : (double) easyWrong / (n - hard);
+        double hardErrorRate = chosenRow.hardFraction() == 0 ? Double.NaN : chosenRow.hardErrorRate();
+        double easyErrorRate = n == 0 || chosenRow.hardFraction() == 1 ? Double.NaN : chosenRow.easyErrorRate();
 
         return new EvalReport(n, List.copyOf(labels), rule.toString(), chosen.accuracy(), chosen.macroF1(),
                 fullDepthAccuracy, fullDepthF1, perExit, chosenRow.meanBlocks() - beforeBlocks, blocks, chosenRow.hardFraction(),

@@ -44,6 +44,11 @@ class ExitSweepTest {
         assertThat(early.hardFraction()).isCloseTo(1 / 3.0, within(1e-9));
         assertThat(early.fixedDepth()).isFalse();
         assertThat(early.flopsSaved()).isCloseTo(1 - 7 / 9.0, within(1e-9));
+        // the hard record 2 is right; of the others record 1 is wrong at exit 1
+        assertThat(early.hardErrorRate()).isZero();
+        assertThat(early.easyErrorRate()).isCloseTo(0.5, within(1e-9));
+        assertThat(early.hardAboveRest()).isFalse();
+        assertThat(early.hardEnriched()).isFalse();
 
         // entropy:0.3 fires for record 2 at its last exit (0.1 < 0.3): it runs everything, but is not hard
         ExitSweep.Row absolute = ExitSweep.evaluate(ExitRule.absoluteEntropy(0.3f), three);
