@@ -334,9 +334,8 @@ public final class TrainCommand implements Callable<Integer> {
     private Teacher loadTeacher(boolean lexicalArch, boolean warmStart, boolean lexPretrained) {
         String mode = teacherMode.trim().toLowerCase(Locale.ROOT);
         boolean always = switch (mode) {
-            case "auto" -> false;
             case "always" -> true;
-            case "off" -> false;
+            case "auto", "off" -> false;
             default -> throw new UserException("--teacher: '" + teacherMode + "' is not auto, always or off");
         };
         String use = teacherUse.trim().toLowerCase(Locale.ROOT);

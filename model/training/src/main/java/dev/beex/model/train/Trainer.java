@@ -8,6 +8,7 @@ import dev.beex.model.artifact.ModelArtifact;
 import dev.beex.model.data.LabeledText;
 import dev.beex.model.eval.Evaluator;
 import dev.beex.model.eval.FlopCounter;
+import dev.beex.model.eval.Metrics;
 import dev.beex.model.exit.Entropy;
 import dev.beex.model.exit.ExitOutputs;
 import dev.beex.model.exit.ExitRule;
@@ -413,16 +414,7 @@ public final class Trainer {
 
     /** Accuracy of exit 0 alone (the lexical path) on a split. */
     private static double exitZeroAccuracy(ExecutorService pool, Worker[] workers, Encoded set) {
-        return accuracy(exitZeroPredictions(pool, workers, set), set.gold);
-    }
-
-    /** The fraction of {@code predicted} labels equal to {@code gold} (0 for none). */
-    private static double accuracy(int[] predicted, int[] gold) {
-        int right = 0;
-        for (int r = 0; r < predicted.length; r++) {
-            right += predicted[r] == gold[r] ? 1 : 0;
-        }
-        return predicted.length == 0 ? 0 : (double) right / predicted.length;
+        return Metrics.accuracy(set.gold, exitZeroPredictions(pool, workers, set));
     }
 
     /** The label exit 0 alone (the lexical path) predicts for every record of a split. */
@@ -551,7 +543,7 @@ public final class Trainer {
         TeacherCache.Outputs dev = teacher.devOutputs();
         if (!teacher.judged() && dev != null && dev.records().length == devSet.gold.length) {
             log.accept(String.format(java.util.Locale.ROOT, "teacher %s: its head alone (fit on the training split) reaches dev accuracy %.4f",
-                    teacher.outputs().teacherId(), accuracy(teacherHeadPredictions(teacher, trainSet, devSet, classes), devSet.gold)));
+                    teacher.outputs().teacherId(), Metrics.accuracy(devSet.gold, teacherHeadPredictions(teacher, trainSet, devSet, classes))));
         }
         if (!teacher.distill()) {
             return null;
